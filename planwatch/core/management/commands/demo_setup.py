@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from planwatch.demo.setup import DEMO_PASSWORD, setup_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the Vĩnh Phúc register and the two seed plans, create one user per role."
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        results, users = setup_demo()
+        for result in results:
+            counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+            self.stdout.write(f"plan {result.plan}: {counts}")
+            if result.unresolved:
+                self.stdout.write(f"  names to map: {', '.join(result.unresolved)}")
+        self.stdout.write("\nDemo users (password for all: %s):" % DEMO_PASSWORD)
+        for user in users:
+            self.stdout.write(f"  {user.username:<10} {user.role:<13} {user.agency}")

@@ -1,0 +1,69 @@
+"""The demo: the Vĩnh Phúc register, the two seed plans and one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from planwatch.accounts.actions import create_user
+from planwatch.accounts.choices import Role
+from planwatch.organisations.actions import REGISTER_DIR, load_register_file
+from planwatch.organisations.resolve import AgencyIndex
+from planwatch.plans import planfile
+from planwatch.plans.actions import ImportResult, import_plan
+from planwatch.plans.choices import PlanStatus
+
+DEMO_DIR = Path(__file__).resolve().parent
+PLAN_FILES = sorted((DEMO_DIR / "plans").glob("*.plan.json"))
+DEMO_PASSWORD = "planwatch-demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    agency: str
+    full_name: str
+    staff: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("lanhdao", Role.LEADERSHIP, "Ủy ban nhân dân tỉnh Vĩnh Phúc", "Lãnh đạo UBND tỉnh"),
+    DemoUser("tonghop", Role.CONSOLIDATOR, "Sở Tài chính", "Chuyên viên tổng hợp", staff=True),
+    DemoUser("baocao", Role.REPORTER, "Sở Y tế", "Chuyên viên Sở Y tế"),
+    DemoUser("thongke", Role.STATISTICS, "Cục Thống kê tỉnh Vĩnh Phúc", "Chuyên viên thống kê"),
+    DemoUser("xem", Role.VIEWER, "Văn phòng UBND tỉnh", "Người xem"),
+]
+
+
+def load_demo_plans() -> list[ImportResult]:
+    """Import both seed plans (active) with their document texts; safe to repeat."""
+    results = []
+    for path in PLAN_FILES:
+        plan_file = planfile.loads(path.read_bytes())
+        text_path = DEMO_DIR / "seeds" / (plan_file.source or "")
+        text = text_path.read_text(encoding="utf-8") if plan_file.source and text_path.is_file() else None
+        results.append(import_plan(plan_file, source_text=text, status=PlanStatus.ACTIVE))
+    return results
+
+
+@transaction.atomic
+def setup_demo() -> tuple[list[ImportResult], list[DemoUser]]:
+    load_register_file(REGISTER_DIR / "vinh_phuc.json")
+    results = load_demo_plans()
+    index = AgencyIndex.load()
+    for demo in DEMO_USERS:
+        agency = index.resolve(demo.agency).agency
+        if agency is None:
+            raise LookupError(f"demo agency {demo.agency!r} is not in the register")
+        create_user(
+            demo.username,
+            password=DEMO_PASSWORD,
+            agency=agency,
+            roles=[demo.role],
+            full_name=demo.full_name,
+            is_staff=demo.staff,
+        )
+    return results, DEMO_USERS

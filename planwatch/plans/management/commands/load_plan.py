@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from planwatch.plans import planfile
+from planwatch.plans.actions import import_plan
+from planwatch.plans.choices import PlanStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a plan file (JSON) in one transaction. The document text is taken from --text, "
+        "or from the file the plan file names as its source when it lies beside it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the plan file (JSON)")
+        parser.add_argument("--text", help="the plan document's text (UTF-8), shown beside the plan")
+        parser.add_argument("--status", choices=PlanStatus.values, help="set the plan's status")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = Path(str(options["file"]))
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            plan_file = planfile.loads(path.read_bytes())
+        except planfile.PlanFileError as exc:
+            raise CommandError(f"{path.name}: nothing was imported.\n  " + "\n  ".join(exc.errors)) from None
+        text_path = Path(str(options["text"])) if options.get("text") else None
+        if text_path is None and plan_file.source and (path.parent / plan_file.source).is_file():
+            text_path = path.parent / plan_file.source
+        source_text = None
+        if text_path is not None:
+            try:
+                source_text = text_path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(f"{text_path}: cannot read the document text ({exc})") from None
+        result = import_plan(plan_file, source_text=source_text, status=options.get("status"))  # type: ignore[arg-type]
+        verb = "created" if result.created else "updated"
+        counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+        self.stdout.write(f"{result.plan}: {verb} (plan id {result.plan.pk}; {counts})")
+        if result.unresolved:
+            self.stdout.write(
+                f"{len(result.unresolved)} agency name(s) not in the register, kept as provisional "
+                "agencies to map in the web application:"
+            )
+            for name in result.unresolved:
+                self.stdout.write(f"  - {name}")
