@@ -22,7 +22,7 @@ PLANWATCH_COMMANDS = {
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planwatch.settings")
-    if not args or args[0] in ("-h", "--help", "help") and len(args) == 1:
+    if not args or (args[0] in ("-h", "--help", "help") and len(args) == 1):
         print("usage: planwatch <command> [options]\n\nplanwatch commands:")
         for name, text in PLANWATCH_COMMANDS.items():
             print(f"  {name:<15} {text}")

@@ -32,7 +32,9 @@ def envbool(name: str, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ConfigError(f"{name}={raw!r} is not a yes/no value; use one of 1, true, yes, on, 0, false, no, off")
+    raise ConfigError(
+        f"{name}={raw!r} is not a yes/no value; use one of 1, true, yes, on, 0, false, no, off"
+    )
 
 
 def envint(name: str, default: int, *, minimum: int | None = None) -> int:

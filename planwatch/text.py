@@ -78,7 +78,9 @@ def parse_number(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from None
 
 
-def format_number(value: Decimal | float | int, *, decimal_mark: str = ",", group_mark: str = ".") -> str:
+def format_number(
+    value: Decimal | float | int, *, decimal_mark: str = ",", group_mark: str = "."
+) -> str:
     """Write a number the Vietnamese way: 27026 → ``27.026``, 87.5 → ``87,5``.
 
     Trailing zeros of the fraction are dropped (``80.0`` → ``80``).
@@ -87,7 +89,7 @@ def format_number(value: Decimal | float | int, *, decimal_mark: str = ",", grou
     sign = "-" if number < 0 else ""
     text = format(abs(number).normalize(), "f")
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

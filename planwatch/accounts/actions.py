@@ -29,10 +29,14 @@ def create_user(
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
-        raise ValueError(f"unknown role(s): {', '.join(unknown)}; expected {', '.join(Role.values)}")
+        raise ValueError(
+            f"unknown role(s): {', '.join(unknown)}; expected {', '.join(Role.values)}"
+        )
     first, _, last = full_name.rpartition(" ")
     user, created = User.objects.get_or_create(username=username)
-    before = None if created else {"agency": str(user.agency or ""), "roles": sorted(user.role_codes)}
+    before = (
+        None if created else {"agency": str(user.agency or ""), "roles": sorted(user.role_codes)}
+    )
     user.agency = agency
     user.first_name, user.last_name = first, last
     user.email = email

@@ -45,7 +45,9 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"

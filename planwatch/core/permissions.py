@@ -20,7 +20,9 @@ def has_role(user: Any, *roles: str) -> bool:
     return bool(user.is_authenticated and user.has_role(*roles))
 
 
-def require_roles(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_roles(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Send anonymous visitors to the login page and refuse users without one of ``roles``."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

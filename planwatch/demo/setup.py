@@ -44,7 +44,11 @@ def load_demo_plans() -> list[ImportResult]:
     for path in PLAN_FILES:
         plan_file = planfile.loads(path.read_bytes())
         text_path = DEMO_DIR / "seeds" / (plan_file.source or "")
-        text = text_path.read_text(encoding="utf-8") if plan_file.source and text_path.is_file() else None
+        text = (
+            text_path.read_text(encoding="utf-8")
+            if plan_file.source and text_path.is_file()
+            else None
+        )
         results.append(import_plan(plan_file, source_text=text, status=PlanStatus.ACTIVE))
     return results
 

@@ -81,7 +81,9 @@ def load_register(data: dict[str, Any], *, actor: Any = None) -> RegisterResult:
         parent_code = entry.get("parent")
         if parent_code:
             if parent_code not in by_code:
-                raise RegisterError(f"agencies[{index}].parent: no agency with code {parent_code!r}")
+                raise RegisterError(
+                    f"agencies[{index}].parent: no agency with code {parent_code!r}"
+                )
             agency = by_code[entry["code"]]
             if agency.parent_id != by_code[parent_code].pk:
                 agency.parent = by_code[parent_code]
@@ -97,7 +99,11 @@ def load_register(data: dict[str, Any], *, actor: Any = None) -> RegisterResult:
             code=entry["code"], defaults={"name": entry["name"], "provisional": False}
         )
         result.groups += int(created)
-        members = set(Agency.objects.filter(kind__in=entry.get("member_kinds", [])).values_list("pk", flat=True))
+        members = set(
+            Agency.objects.filter(kind__in=entry.get("member_kinds", [])).values_list(
+                "pk", flat=True
+            )
+        )
         for code in entry.get("members", []):
             if code not in by_code:
                 raise RegisterError(f"{where}.members: no agency with code {code!r}")
@@ -116,11 +122,16 @@ def load_register(data: dict[str, Any], *, actor: Any = None) -> RegisterResult:
     return result
 
 
-def _ensure_alias(name: str, *, agency: Agency | None = None, group: AgencyGroup | None = None) -> int:
+def _ensure_alias(
+    name: str, *, agency: Agency | None = None, group: AgencyGroup | None = None
+) -> int:
     key = fold_words(name)
     existing = AgencyAlias.objects.filter(key=key).first()
     if existing is not None:
-        if (existing.agency_id, existing.group_id) != (getattr(agency, "pk", None), getattr(group, "pk", None)):
+        if (existing.agency_id, existing.group_id) != (
+            getattr(agency, "pk", None),
+            getattr(group, "pk", None),
+        ):
             owner = existing.agency or existing.group
             raise RegisterError(f"alias {name!r} already names {owner}")
         return 0
@@ -133,7 +144,9 @@ def load_register_file(path: Path | str, *, actor: Any = None) -> RegisterResult
         try:
             data = json.load(handle)
         except json.JSONDecodeError as exc:
-            raise RegisterError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            raise RegisterError(
+                f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
     return load_register(data, actor=actor)
 
 
@@ -165,7 +178,11 @@ def create_provisional_agency(name: str, *, actor: Any = None) -> Agency:
 
 @transaction.atomic
 def map_provisional_agency(
-    provisional: Agency, *, to_agency: Agency | None = None, to_group: AgencyGroup | None = None, actor: Any = None
+    provisional: Agency,
+    *,
+    to_agency: Agency | None = None,
+    to_group: AgencyGroup | None = None,
+    actor: Any = None,
 ) -> None:
     """Point everything that names a provisional agency at a real agency or group.
 
@@ -201,5 +218,7 @@ def confirm_provisional_agency(provisional: Agency, *, kind: str, actor: Any = N
     provisional.provisional = False
     provisional.kind = kind
     provisional.save()
-    audit.record(actor, "confirm_provisional_agency", provisional, before=before, after={"kind": kind})
+    audit.record(
+        actor, "confirm_provisional_agency", provisional, before=before, after={"kind": kind}
+    )
     return provisional

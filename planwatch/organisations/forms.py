@@ -10,7 +10,9 @@ class MapAgencyForm(forms.Form):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(provisional=False), required=False, label=_("Agency")
     )
-    group = forms.ModelChoiceField(queryset=AgencyGroup.objects.all(), required=False, label=_("Group"))
+    group = forms.ModelChoiceField(
+        queryset=AgencyGroup.objects.all(), required=False, label=_("Group")
+    )
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -23,14 +24,23 @@ class Agency(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=AgencyKind.choices, default=AgencyKind.OTHER
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     provisional = models.BooleanField(
-        _("provisional"), default=False, help_text=_("Created from an unresolved name; needs mapping.")
+        _("provisional"),
+        default=False,
+        help_text=_("Created from an unresolved name; needs mapping."),
     )
     search_key = models.CharField(max_length=255, editable=False, db_index=True)
 
@@ -40,7 +50,9 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_valid_range",
             )
         ]
@@ -48,7 +60,7 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_key = fold_words(self.name)
         super().save(*args, **kwargs)
 
@@ -68,7 +80,9 @@ class AgencyGroup(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    members = models.ManyToManyField(Agency, verbose_name=_("members"), related_name="groups", blank=True)
+    members = models.ManyToManyField(
+        Agency, verbose_name=_("members"), related_name="groups", blank=True
+    )
     provisional = models.BooleanField(_("provisional"), default=False)
 
     class Meta:
@@ -86,8 +100,12 @@ class AgencyGroup(models.Model):
 class AgencyAlias(models.Model):
     """Another way of writing an agency's or a group's name, used when matching plan text."""
 
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
-    group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
+    group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
     name = models.CharField(_("alias"), max_length=255)
     key = models.CharField(max_length=255, editable=False, unique=True)
 
@@ -106,6 +124,6 @@ class AgencyAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.key = fold_words(self.name)
         super().save(*args, **kwargs)

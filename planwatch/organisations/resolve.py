@@ -35,7 +35,9 @@ _ABBREVIATIONS = {
     "ptth": "phat thanh truyen hinh",
     "pt th": "phat thanh truyen hinh",
 }
-_ABBREVIATION_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True)) + r")\b")
+_ABBREVIATION_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True)) + r")\b"
+)
 
 
 def match_key(name: str) -> str:
@@ -87,7 +89,11 @@ class AgencyIndex:
         by_agency = {a.pk: a for a in agencies}
         by_group = {g.pk: g for g in groups}
         for alias in aliases:
-            owner = by_agency.get(alias.agency_id) if alias.agency_id else by_group.get(alias.group_id)  # type: ignore[arg-type]
+            owner: Agency | AgencyGroup | None = None
+            if alias.agency_id is not None:
+                owner = by_agency.get(alias.agency_id)
+            elif alias.group_id is not None:
+                owner = by_group.get(alias.group_id)
             if owner is not None:
                 self._add(alias.name, owner, "alias")
         # keys without the province's name ("Cục Thống kê tỉnh Vĩnh Phúc" ~ "Cục Thống kê tỉnh")
@@ -167,5 +173,5 @@ def _resolution(name: str, owner: Agency | AgencyGroup, method: str, score: floa
 
 
 def resolve_agency(name: str, on: date | None = None) -> Resolution:
-    """Resolve one name against the register (builds an index; use :class:`AgencyIndex` in loops)."""
+    """Resolve one name (builds an index each call: use :class:`AgencyIndex` in loops)."""
     return AgencyIndex.load(on=on).resolve(name)

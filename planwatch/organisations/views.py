@@ -21,13 +21,17 @@ from planwatch.plans import queries
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = (
         Agency.objects.filter(provisional=False)
-        .annotate(task_count=Count("led_tasks", distinct=True), user_count=Count("users", distinct=True))
+        .annotate(
+            task_count=Count("led_tasks", distinct=True), user_count=Count("users", distinct=True)
+        )
         .order_by("kind", "name")
     )
     groups = AgencyGroup.objects.annotate(
         member_count=Count("members", distinct=True), task_count=Count("led_tasks", distinct=True)
     )
-    by_kind = [(label, [a for a in agencies if a.kind == kind]) for kind, label in AgencyKind.choices]
+    by_kind = [
+        (label, [a for a in agencies if a.kind == kind]) for kind, label in AgencyKind.choices
+    ]
     return render(
         request,
         "organisations/agency_list.html",
@@ -52,7 +56,9 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agency": agency,
             "tasks": own,
             "coordinating": queries.agency_coordinating_tasks(agency).order_by("plan", "position"),
-            "targets": agency.led_targets.select_related("plan__document", "indicator").order_by("plan", "position"),
+            "targets": agency.led_targets.select_related("plan__document", "indicator").order_by(
+                "plan", "position"
+            ),
             "groups": agency.groups.all(),
             "aliases": agency.aliases.all(),
             "filter": task_filter,
@@ -97,7 +103,12 @@ def map_unresolved(request: HttpRequest, code: str) -> HttpResponse:
             to_group=form.cleaned_data["group"],
             actor=request.user,
         )
-        messages.success(request, _("“%(name)s” now means %(target)s.") % {"name": provisional.name, "target": target})
+        messages.success(
+            request,
+            _("“%(name)s” now means %(target)s.") % {"name": provisional.name, "target": target},
+        )
     else:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Check the form."))
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or _("Check the form.")
+        )
     return redirect("organisations:unresolved")

@@ -61,7 +61,9 @@ class _Leads:
             if not result.resolved:
                 agency = create_provisional_agency(name, actor=self.actor)
                 result = Resolution(name=name, agency=agency, method="provisional")
-            if result.method == "provisional" or (result.agency is not None and result.agency.provisional):
+            if result.method == "provisional" or (
+                result.agency is not None and result.agency.provisional
+            ):
                 self.unresolved.append(name)
             self.cache[name] = result
         hit = self.cache[name]
@@ -174,15 +176,24 @@ def _summary(plan: Plan) -> dict[str, Any]:
 
 def _link_documents(document: LegalDocument, plan_file: planfile.PlanFile) -> None:
     DocumentLink.objects.filter(source=document).delete()
-    for kind, refs in ((LinkKind.IMPLEMENTS, plan_file.implements), (LinkKind.REFERENCES, plan_file.references)):
+    for kind, refs in (
+        (LinkKind.IMPLEMENTS, plan_file.implements),
+        (LinkKind.REFERENCES, plan_file.references),
+    ):
         for position, ref in enumerate(refs):
             key = document_key(ref.number, ref.date.year if ref.date else None, None)
             cited = LegalDocument.objects.filter(key=key).first()
             if cited is None and ref.date is None:
-                cited = LegalDocument.objects.filter(number=ref.number).order_by("-issued_on").first()
+                cited = (
+                    LegalDocument.objects.filter(number=ref.number).order_by("-issued_on").first()
+                )
             if cited is None:
                 cited = LegalDocument.objects.create(
-                    key=key, number=ref.number, issued_on=ref.date, issuer=ref.issuer or "", title=ref.title or ""
+                    key=key,
+                    number=ref.number,
+                    issued_on=ref.date,
+                    issuer=ref.issuer or "",
+                    title=ref.title or "",
                 )
             else:
                 changed = False
@@ -213,7 +224,9 @@ def _codes(items: list[Any], prefix: str, width: int) -> list[str]:
     return codes
 
 
-def _indicator(name: str, unit: str | None, comparator: str, item: planfile.TargetItem) -> Indicator:
+def _indicator(
+    name: str, unit: str | None, comparator: str, item: planfile.TargetItem
+) -> Indicator:
     indicator, created = Indicator.objects.get_or_create(
         key=fold_words(name)[:300],
         defaults={
@@ -222,12 +235,17 @@ def _indicator(name: str, unit: str | None, comparator: str, item: planfile.Targ
             "higher_is_better": item.higher_is_better
             if item.higher_is_better is not None
             else higher_is_better(name, comparator),
-            "cumulative": item.cumulative if item.cumulative is not None else is_cumulative(name, unit),
+            "cumulative": item.cumulative
+            if item.cumulative is not None
+            else is_cumulative(name, unit),
         },
     )
     if not created:
         changed = False
-        if item.higher_is_better is not None and indicator.higher_is_better != item.higher_is_better:
+        if (
+            item.higher_is_better is not None
+            and indicator.higher_is_better != item.higher_is_better
+        ):
             indicator.higher_is_better = item.higher_is_better
             changed = True
         if item.cumulative is not None and indicator.cumulative != item.cumulative:
@@ -264,7 +282,9 @@ def _sync_targets(plan: Plan, items: list[planfile.TargetItem], leads: _Leads) -
             "lead_name": item.lead or "",
             "lead_agency": lead_agency,
             "lead_group": lead_group,
-            "search_text": fold(" ".join(filter(None, [item.indicator, item.quote, item.scope, item.lead]))),
+            "search_text": fold(
+                " ".join(filter(None, [item.indicator, item.quote, item.scope, item.lead]))
+            ),
             **_span(item),
         }
         _upsert(Target, existing.pop(code, None), {"plan": plan, "code": code}, fields)
@@ -289,7 +309,9 @@ def _sync_tasks(plan: Plan, items: list[planfile.TaskItem], leads: _Leads) -> in
             "deadline": item.deadline,
             "recurring": item.recurring,
             "expected_output": item.expected_output or "",
-            "search_text": fold(" ".join(filter(None, [item.section, item.text, item.lead, *item.coordinating]))),
+            "search_text": fold(
+                " ".join(filter(None, [item.section, item.text, item.lead, *item.coordinating]))
+            ),
             **_span(item),
         }
         task = _upsert(Task, existing.pop(code, None), {"plan": plan, "code": code}, fields)
@@ -306,7 +328,10 @@ def _sync_tasks(plan: Plan, items: list[planfile.TaskItem], leads: _Leads) -> in
     return len(items)
 
 
-_DUE_DAY = re.compile(r"(?:trước|truoc|before|by)\s+(?:ngày\s+|the\s+)?(\d{1,2})(?:th|st|nd|rd)?\b(?!\s*[/.-]\d)", re.I)
+_DUE_DAY = re.compile(
+    r"(?:trước|truoc|before|by)\s+(?:ngày\s+|the\s+)?(\d{1,2})(?:th|st|nd|rd)?\b(?!\s*[/.-]\d)",
+    re.I,
+)
 
 
 def _due_fields(due: str | None) -> dict[str, Any]:
@@ -351,13 +376,22 @@ def _sync_reporting(plan: Plan, items: list[planfile.ReportingItem], leads: _Lea
 def _sync_deadlines(plan: Plan, items: list[planfile.DeadlineItem]) -> int:
     plan.deadlines.all().delete()
     PlanDeadline.objects.bulk_create(
-        PlanDeadline(plan=plan, position=position, what=item.what, date=item.date, quote=item.quote or "", **_span(item))
+        PlanDeadline(
+            plan=plan,
+            position=position,
+            what=item.what,
+            date=item.date,
+            quote=item.quote or "",
+            **_span(item),
+        )
         for position, item in enumerate(items)
     )
     return len(items)
 
 
-def _upsert(model: type[Model], row: Model | None, identity: dict[str, Any], fields: dict[str, Any]) -> Any:
+def _upsert(
+    model: type[Model], row: Model | None, identity: dict[str, Any], fields: dict[str, Any]
+) -> Any:
     if row is None:
         return model.objects.create(**identity, **fields)  # type: ignore[attr-defined]
     for name, value in fields.items():
@@ -375,7 +409,9 @@ def set_plan_status(plan: Plan, status: str, *, actor: Any = None) -> Plan:
     if before != status:
         plan.status = status
         plan.save(update_fields=["status", "updated_at"])
-        audit.record(actor, "set_plan_status", plan, before={"status": before}, after={"status": status})
+        audit.record(
+            actor, "set_plan_status", plan, before={"status": before}, after={"status": status}
+        )
     return plan
 
 
@@ -388,8 +424,12 @@ def reassign_lead(
     transaction (it writes the audit record).
     """
     for model in (Target, Task):
-        model.objects.filter(lead_agency=provisional).update(lead_agency=to_agency, lead_group=to_group)
-    ReportingRule.objects.filter(reporter_agency=provisional).update(reporter_agency=to_agency, reporter_group=to_group)
+        model.objects.filter(lead_agency=provisional).update(
+            lead_agency=to_agency, lead_group=to_group
+        )
+    ReportingRule.objects.filter(reporter_agency=provisional).update(
+        reporter_agency=to_agency, reporter_group=to_group
+    )
     ReportingRule.objects.filter(recipient_agency=provisional).update(
         recipient_agency=to_agency, recipient_group=to_group
     )

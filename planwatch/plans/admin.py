@@ -44,7 +44,18 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "plan", "indicator_name", "comparator", "value", "low", "high", "unit", "year", "main"]
+    list_display = [
+        "code",
+        "plan",
+        "indicator_name",
+        "comparator",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "year",
+        "main",
+    ]
     list_filter = ["main", "comparator", "plan"]
     search_fields = ["indicator_name", "search_text"]
     autocomplete_fields = ["indicator", "lead_agency", "lead_group"]
@@ -55,7 +66,12 @@ class TaskAdmin(admin.ModelAdmin):
     list_display = ["code", "plan", "section", "lead_name", "deadline", "recurring"]
     list_filter = ["recurring", "plan"]
     search_fields = ["text", "search_text"]
-    autocomplete_fields = ["lead_agency", "lead_group", "coordinating_agencies", "coordinating_groups"]
+    autocomplete_fields = [
+        "lead_agency",
+        "lead_group",
+        "coordinating_agencies",
+        "coordinating_groups",
+    ]
 
 
 @admin.register(ReportingRule)

@@ -16,7 +16,8 @@ _LOWER_IS_BETTER = re.compile(
 _CUMULATIVE = re.compile(
     r"thu ngan sach|thu noi dia|thu xuat nhap khau|chi ngan sach|von dau tu|giai ngan|"
     r"kim ngach|xuat khau|nhap khau|thu hut (von )?dau tu|fdi|ddi|doanh thu|tong muc ban le|"
-    r"luot khach|so doanh nghiep thanh lap|giai quyet viec lam|tao viec lam|lao dong duoc giai quyet"
+    r"luot khach|so doanh nghiep thanh lap|giai quyet viec lam|tao viec lam|"
+    r"lao dong duoc giai quyet"
 )
 
 

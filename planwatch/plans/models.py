@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from planwatch.organisations.models import Agency, AgencyGroup
 from planwatch.plans.choices import Comparator, Frequency, LinkKind, PlanStatus
 
-DECIMAL = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
+
+def _figure(label: Any) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=24, decimal_places=6, null=True, blank=True)
 
 
 class LegalDocument(models.Model):
@@ -54,8 +58,12 @@ class LegalDocument(models.Model):
 class DocumentLink(models.Model):
     """``source`` implements (carries out) or references (cites) ``target``."""
 
-    source = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="outgoing_links")
-    target = models.ForeignKey(LegalDocument, on_delete=models.CASCADE, related_name="incoming_links")
+    source = models.ForeignKey(
+        LegalDocument, on_delete=models.CASCADE, related_name="outgoing_links"
+    )
+    target = models.ForeignKey(
+        LegalDocument, on_delete=models.CASCADE, related_name="incoming_links"
+    )
     kind = models.CharField(max_length=16, choices=LinkKind.choices)
     position = models.PositiveIntegerField(default=0)
 
@@ -73,7 +81,9 @@ class Plan(models.Model):
     """A document that sets targets and tasks, followed from draft to closed."""
 
     document = models.OneToOneField(LegalDocument, on_delete=models.PROTECT, related_name="plan")
-    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     period_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
@@ -106,7 +116,9 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=80, blank=True)
     higher_is_better = models.BooleanField(_("higher is better"), null=True, blank=True)
     cumulative = models.BooleanField(
-        _("accumulates over the year"), default=False, help_text=_("Monthly figures add up to the year's.")
+        _("accumulates over the year"),
+        default=False,
+        help_text=_("Monthly figures add up to the year's."),
     )
 
     class Meta:
@@ -156,9 +168,9 @@ class Target(Assignable):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     indicator_name = models.CharField(_("indicator as written"), max_length=300)
     comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
-    value = models.DecimalField(_("value"), **DECIMAL)  # type: ignore[call-overload]
-    low = models.DecimalField(_("low"), **DECIMAL)  # type: ignore[call-overload]
-    high = models.DecimalField(_("high"), **DECIMAL)  # type: ignore[call-overload]
+    value = _figure(_("value"))
+    low = _figure(_("low"))
+    high = _figure(_("high"))
     unit = models.CharField(_("unit"), max_length=80, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     scope = models.CharField(_("scope"), max_length=200, blank=True)
@@ -173,7 +185,8 @@ class Target(Assignable):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan"),
             models.CheckConstraint(
-                condition=~Q(lead_agency__isnull=False, lead_group__isnull=False), name="target_one_lead"
+                condition=~Q(lead_agency__isnull=False, lead_group__isnull=False),
+                name="target_one_lead",
             ),
         ]
 
@@ -190,10 +203,16 @@ class Task(Assignable):
     quote = models.TextField(_("source quote"), blank=True)
     coordinating_names = models.JSONField(_("coordinating as written"), default=list, blank=True)
     coordinating_agencies = models.ManyToManyField(
-        Agency, verbose_name=_("coordinating agencies"), blank=True, related_name="coordinated_tasks"
+        Agency,
+        verbose_name=_("coordinating agencies"),
+        blank=True,
+        related_name="coordinated_tasks",
     )
     coordinating_groups = models.ManyToManyField(
-        AgencyGroup, verbose_name=_("coordinating groups"), blank=True, related_name="coordinated_tasks"
+        AgencyGroup,
+        verbose_name=_("coordinating groups"),
+        blank=True,
+        related_name="coordinated_tasks",
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     recurring = models.BooleanField(_("recurring"), default=False)
@@ -207,7 +226,8 @@ class Task(Assignable):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan"),
             models.CheckConstraint(
-                condition=~Q(lead_agency__isnull=False, lead_group__isnull=False), name="task_one_lead"
+                condition=~Q(lead_agency__isnull=False, lead_group__isnull=False),
+                name="task_one_lead",
             ),
         ]
 
@@ -222,11 +242,19 @@ class ReportingRule(models.Model):
     position = models.PositiveIntegerField(default=0)
     frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
     reporter_name = models.CharField(_("who reports, as written"), max_length=255, blank=True)
-    reporter_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reporter_group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reporter_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reporter_group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recipient_name = models.CharField(_("reports to, as written"), max_length=255, blank=True)
-    recipient_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recipient_group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recipient_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_group = models.ForeignKey(
+        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_text = models.CharField(_("due"), max_length=300, blank=True)
     due_day = models.PositiveSmallIntegerField(_("due day of month"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)

@@ -127,13 +127,22 @@ class _Reader:
     def fail(self, path: str, problem: str) -> None:
         self.errors.append(f"{path}: {problem}")
 
-    def obj(self, value: Any, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict | None:  # type: ignore[assignment]
+    def obj(
+        self,
+        value: Any,
+        path: str,
+        allowed: set[str],
+        required: frozenset[str] | set[str] = frozenset(),
+    ) -> dict | None:
         if not isinstance(value, dict):
             self.fail(path, f"must be an object, not {_kind(value)}")
             return None
         unknown = sorted(set(value) - allowed)
         if unknown:
-            self.fail(path, f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+            self.fail(
+                path,
+                f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}",
+            )
         for key in sorted(required - set(value)):
             self.fail(f"{path}.{key}", "is required")
         return value
@@ -174,7 +183,11 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            hint = " (write it as a JSON number such as 27026 or 87.5)" if isinstance(value, str) else ""
+            hint = (
+                " (write it as a JSON number such as 27026 or 87.5)"
+                if isinstance(value, str)
+                else ""
+            )
             self.fail(f"{path}.{key}", f"must be a number, not {_kind(value)}{hint}")
             return None
         if value != value or value in (float("inf"), float("-inf")):
@@ -213,7 +226,9 @@ class _Reader:
         value = data.get(key)
         if value not in choices:
             shown = repr(value) if value is not None else "nothing"
-            self.fail(f"{path}.{key}", f"unknown value {shown}; expected one of {', '.join(choices)}")
+            self.fail(
+                f"{path}.{key}", f"unknown value {shown}; expected one of {', '.join(choices)}"
+            )
             return None
         return str(value)
 
@@ -277,11 +292,15 @@ def loads(raw: bytes | str) -> PlanFile:
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise PlanFileError([f"file: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+            raise PlanFileError(
+                [f"file: not UTF-8 text ({exc.reason} at byte {exc.start})"]
+            ) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise PlanFileError([f"file: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+        raise PlanFileError(
+            [f"file: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]
+        ) from None
     return parse(data)
 
 
@@ -404,11 +423,15 @@ def parse(data: Any) -> PlanFile:
         what = r.text(raw, "what", path, required=True)
         if day and what:
             plan.deadlines.append(
-                DeadlineItem(what=what, date=day, quote=r.text(raw, "quote", path), span=r.span(raw, path))
+                DeadlineItem(
+                    what=what, date=day, quote=r.text(raw, "quote", path), span=r.span(raw, path)
+                )
             )
 
     notes = top.get("notes", [])
-    if notes is not None and (not isinstance(notes, list) or not all(isinstance(n, str) for n in notes)):
+    if notes is not None and (
+        not isinstance(notes, list) or not all(isinstance(n, str) for n in notes)
+    ):
         r.fail("notes", "must be a list of text")
     elif notes:
         plan.notes = [nfc(n) for n in notes]
@@ -466,11 +489,17 @@ def dump(plan: PlanFile) -> dict[str, Any]:
             "title": doc.title,
         },
         "implements": [
-            _drop_none({"number": d.number, "date": _day(d.date), "issuer": d.issuer, "title": d.title}, ("date",))
+            _drop_none(
+                {"number": d.number, "date": _day(d.date), "issuer": d.issuer, "title": d.title},
+                ("date",),
+            )
             for d in plan.implements
         ],
         "references": [
-            _drop_none({"number": d.number, "date": _day(d.date), "issuer": d.issuer, "title": d.title}, ("date",))
+            _drop_none(
+                {"number": d.number, "date": _day(d.date), "issuer": d.issuer, "title": d.title},
+                ("date",),
+            )
             for d in plan.references
         ],
         "targets": [
@@ -516,12 +545,21 @@ def dump(plan: PlanFile) -> dict[str, Any]:
         ],
         "reporting": [
             _drop_none(
-                {"who": r.who, "to": r.to, "frequency": r.frequency, "due": r.due, "quote": r.quote, "span": _span(r.span)}
+                {
+                    "who": r.who,
+                    "to": r.to,
+                    "frequency": r.frequency,
+                    "due": r.due,
+                    "quote": r.quote,
+                    "span": _span(r.span),
+                }
             )
             for r in plan.reporting
         ],
         "deadlines": [
-            _drop_none({"what": d.what, "date": _day(d.date), "quote": d.quote, "span": _span(d.span)})
+            _drop_none(
+                {"what": d.what, "date": _day(d.date), "quote": d.quote, "span": _span(d.span)}
+            )
             for d in plan.deadlines
         ],
         "notes": list(plan.notes),

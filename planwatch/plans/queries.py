@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -27,11 +26,17 @@ def find_plan(ref: str, *, year: int | None = None) -> Plan:
     number = normalise_doc_number(ref)
     matches = list(plans.filter(document__number__iexact=number))
     if year is not None:
-        matches = [p for p in matches if year in (p.document.issued_on.year if p.document.issued_on else None, p.period_start)]
+        matches = [
+            p
+            for p in matches
+            if year in (p.document.issued_on.year if p.document.issued_on else None, p.period_start)
+        ]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        years = ", ".join(sorted({str(p.document.issued_on.year) for p in matches if p.document.issued_on}))
+        years = ", ".join(
+            sorted({str(p.document.issued_on.year) for p in matches if p.document.issued_on})
+        )
         raise PlanNotFound(f"several plans are numbered {number} ({years}); add --year")
     if ref.isdigit():
         plan = plans.filter(pk=int(ref)).first()
@@ -48,7 +53,9 @@ def plan_list() -> QuerySet[Plan]:
 
 def document_chain(document: LegalDocument) -> dict[str, list[LegalDocument]]:
     """The documents a plan implements (recursively, a chain) and those it only cites."""
-    links = DocumentLink.objects.filter(source=document).select_related("target").order_by("position")
+    links = (
+        DocumentLink.objects.filter(source=document).select_related("target").order_by("position")
+    )
     implements = [link.target for link in links if link.kind == LinkKind.IMPLEMENTS]
     references = [link.target for link in links if link.kind == LinkKind.REFERENCES]
     return {"implements": implements, "references": references}
@@ -58,7 +65,9 @@ def implemented_by(document: LegalDocument) -> list[LegalDocument]:
     """Documents in the system that carry this one out."""
     return [
         link.source
-        for link in DocumentLink.objects.filter(target=document, kind=LinkKind.IMPLEMENTS).select_related("source")
+        for link in DocumentLink.objects.filter(
+            target=document, kind=LinkKind.IMPLEMENTS
+        ).select_related("source")
     ]
 
 
@@ -98,7 +107,11 @@ class TaskFilter:
         if self.agency:
             tasks = tasks.filter(Q(lead_agency__code=self.agency) | Q(lead_group__code=self.agency))
         if self.section:
-            tasks = tasks.filter(Q(section=self.section) | Q(section__startswith=self.section + " ") | Q(section__startswith=self.section + "("))
+            tasks = tasks.filter(
+                Q(section=self.section)
+                | Q(section__startswith=self.section + " ")
+                | Q(section__startswith=self.section + "(")
+            )
         if self.terms == "recurring":
             tasks = tasks.filter(recurring=True)
         elif self.terms == "deadline":
@@ -110,12 +123,17 @@ class TaskFilter:
 
 def task_queryset() -> QuerySet[Task]:
     return Task.objects.select_related("plan__document", *LEAD_RELATED).prefetch_related(
-        Prefetch("coordinating_agencies", queryset=Agency.objects.only("pk", "code", "name", "provisional")),
+        Prefetch(
+            "coordinating_agencies",
+            queryset=Agency.objects.only("pk", "code", "name", "provisional"),
+        ),
         Prefetch("coordinating_groups", queryset=AgencyGroup.objects.only("pk", "code", "name")),
     )
 
 
-def tasks_by_lead(tasks: QuerySet[Task]) -> list[tuple[str, Agency | AgencyGroup | None, list[Task]]]:
+def tasks_by_lead(
+    tasks: QuerySet[Task],
+) -> list[tuple[str, Agency | AgencyGroup | None, list[Task]]]:
     """Tasks grouped by lead agency or group, groups in order of first appearance."""
     rows = list(tasks.order_by("plan", "position"))
     order: dict[str, int] = {}
@@ -126,7 +144,9 @@ def tasks_by_lead(tasks: QuerySet[Task]) -> list[tuple[str, Agency | AgencyGroup
     for key, items in groupby(rows, key=_lead_key):
         items_list = list(items)
         first = items_list[0]
-        result.append((first.lead.name if first.lead else first.lead_name or "—", first.lead, items_list))
+        result.append(
+            (first.lead.name if first.lead else first.lead_name or "—", first.lead, items_list)
+        )
         del key
     return result
 
@@ -195,7 +215,9 @@ def plan_to_file(plan: Plan) -> planfile.PlanFile:
     chain = document_chain(doc)
 
     def ref(d: LegalDocument) -> planfile.DocumentRef:
-        return planfile.DocumentRef(number=d.number, date=d.issued_on, issuer=d.issuer or None, title=d.title or None)
+        return planfile.DocumentRef(
+            number=d.number, date=d.issued_on, issuer=d.issuer or None, title=d.title or None
+        )
 
     result = planfile.PlanFile(
         source=doc.source_name or None,
@@ -260,6 +282,11 @@ def plan_to_file(plan: Plan) -> planfile.PlanFile:
         )
     for deadline in plan.deadlines.order_by("position"):
         result.deadlines.append(
-            planfile.DeadlineItem(what=deadline.what, date=deadline.date, quote=deadline.quote or None, span=_span(deadline))
+            planfile.DeadlineItem(
+                what=deadline.what,
+                date=deadline.date,
+                quote=deadline.quote or None,
+                span=_span(deadline),
+            )
         )
     return result

@@ -61,7 +61,9 @@ def plan_source(request: HttpRequest, pk: int) -> HttpResponse:
 @require_roles(*READERS)
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("document"), pk=pk)
-    response = HttpResponse(planfile.dumps(queries.plan_to_file(plan)), content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        planfile.dumps(queries.plan_to_file(plan)), content_type="application/json; charset=utf-8"
+    )
     name = (plan.document.number or f"plan-{plan.pk}").replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}.plan.json"'
     return response
@@ -76,5 +78,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Unknown status."))
     else:
         actions.set_plan_status(plan, status, actor=request.user)
-        messages.success(request, _("The plan is now %(status)s.") % {"status": PlanStatus(status).label})
+        messages.success(
+            request, _("The plan is now %(status)s.") % {"status": PlanStatus(status).label}
+        )
     return redirect(plan)

@@ -10,8 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--agency", required=True, help="the agency's name as written (matched to the register)")
-        parser.add_argument("--role", action="append", choices=Role.values, required=True, dest="roles")
+        parser.add_argument(
+            "--agency", required=True, help="the agency's name as written (matched to the register)"
+        )
+        parser.add_argument(
+            "--role", action="append", choices=Role.values, required=True, dest="roles"
+        )
         parser.add_argument("--password", help="omit to leave the password unchanged (or unusable)")
         parser.add_argument("--name", default="", help="full name")
         parser.add_argument("--email", default="")
@@ -30,4 +34,6 @@ class Command(BaseCommand):
             email=str(options["email"]),
             is_staff=bool(options["staff"]),
         )
-        self.stdout.write(f"{user.username}: {found.agency.name}, roles {', '.join(sorted(user.role_codes))}")
+        self.stdout.write(
+            f"{user.username}: {found.agency.name}, roles {', '.join(sorted(user.role_codes))}"
+        )

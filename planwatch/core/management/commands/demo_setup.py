@@ -15,6 +15,6 @@ class Command(BaseCommand):
             self.stdout.write(f"plan {result.plan}: {counts}")
             if result.unresolved:
                 self.stdout.write(f"  names to map: {', '.join(result.unresolved)}")
-        self.stdout.write("\nDemo users (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<10} {user.role:<13} {user.agency}")

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default: loopback)"
+        )
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: object, **options: object) -> None:
@@ -23,4 +25,10 @@ class Command(BaseCommand):
         engine = str(db["ENGINE"]).rsplit(".", 1)[-1]
         self.stdout.write(f"planwatch on http://{host}:{port}/ (database: {engine} {db['NAME']})")
         self.stdout.write("Stop with Ctrl+C.")
-        serve(application, host=host, port=port, threads=int(str(options["threads"])), ident="planwatch")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=int(str(options["threads"])),
+            ident="planwatch",
+        )

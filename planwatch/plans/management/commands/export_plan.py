@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("number", help="the plan's document number (01/CTr-UBND) or its id")
-        parser.add_argument("--year", type=int, help="the year of issue, when several plans share a number")
+        parser.add_argument(
+            "--year", type=int, help="the year of issue, when several plans share a number"
+        )
         parser.add_argument("--output", "-o", help="write to this file instead of standard output")
 
     def handle(self, *args: object, **options: object) -> None:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the plan file (JSON)")
-        parser.add_argument("--text", help="the plan document's text (UTF-8), shown beside the plan")
+        parser.add_argument(
+            "--text", help="the plan document's text (UTF-8), shown beside the plan"
+        )
         parser.add_argument("--status", choices=PlanStatus.values, help="set the plan's status")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         try:
             plan_file = planfile.loads(path.read_bytes())
         except planfile.PlanFileError as exc:
-            raise CommandError(f"{path.name}: nothing was imported.\n  " + "\n  ".join(exc.errors)) from None
+            raise CommandError(
+                f"{path.name}: nothing was imported.\n  " + "\n  ".join(exc.errors)
+            ) from None
         text_path = Path(str(options["text"])) if options.get("text") else None
         if text_path is None and plan_file.source and (path.parent / plan_file.source).is_file():
             text_path = path.parent / plan_file.source

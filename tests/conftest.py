@@ -1,0 +1,79 @@
+"""Shared fixtures: the agency register, the demo plans and named personas.
+
+Every fixture builds its data through the same action functions the application uses.
+Personas (like healthchecks' ``hc/test.py``): ``leader``, ``consolidator``, ``reporter``
+(Sở Y tế), ``other_reporter`` (Sở Công Thương), ``statistician``, ``viewer`` and
+``outsider`` (an account with no role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from planwatch.accounts.actions import create_user
+from planwatch.accounts.models import User
+from planwatch.demo.setup import load_demo_plans
+from planwatch.organisations.actions import REGISTER_DIR, load_register_file
+from planwatch.organisations.models import Agency
+from planwatch.plans.models import Plan
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def register(db: None) -> None:
+    """The shipped Vĩnh Phúc agency register."""
+    load_register_file(REGISTER_DIR / "vinh_phuc.json")
+
+
+@pytest.fixture
+def demo_plans(register: None) -> dict[str, Plan]:
+    """Both seed plans, imported from the project's own copies; keyed '01' and 'NQ12'."""
+    results = load_demo_plans()
+    plans = {r.plan.document.number or "NQ12": r.plan for r in results}
+    return {"01": plans["01/CTr-UBND"], "NQ12": plans["NQ12"]}
+
+
+def agency(name: str) -> Agency:
+    return Agency.objects.get(name=name)
+
+
+@dataclass
+class Personas:
+    leader: User
+    consolidator: User
+    reporter: User
+    other_reporter: User
+    statistician: User
+    viewer: User
+    outsider: User
+
+    def all(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def personas(register: None) -> Personas:
+    def make(username: str, agency_name: str, roles: list[str]) -> User:
+        return create_user(username, password=PASSWORD, agency=agency(agency_name), roles=roles)
+
+    return Personas(
+        leader=make("leader", "Ủy ban nhân dân tỉnh Vĩnh Phúc", ["leadership"]),
+        consolidator=make("consolidator", "Sở Tài chính", ["consolidator"]),
+        reporter=make("reporter", "Sở Y tế", ["reporter"]),
+        other_reporter=make("other_reporter", "Sở Công Thương", ["reporter"]),
+        statistician=make("statistician", "Cục Thống kê tỉnh Vĩnh Phúc", ["statistics"]),
+        viewer=make("viewer", "Văn phòng UBND tỉnh", ["viewer"]),
+        outsider=make("outsider", "Văn phòng UBND tỉnh", []),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    """A test client logged in as ``user`` (anonymous for ``None``)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
