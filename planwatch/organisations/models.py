@@ -101,10 +101,20 @@ class AgencyAlias(models.Model):
     """Another way of writing an agency's or a group's name, used when matching plan text."""
 
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="aliases",
     )
     group = models.ForeignKey(
-        AgencyGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+        AgencyGroup,
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="aliases",
     )
     name = models.CharField(_("alias"), max_length=255)
     key = models.CharField(max_length=255, editable=False, unique=True)

@@ -127,9 +127,12 @@ class AgencyIndex:
         self.methods.setdefault(key, method)
 
     def _without_province(self, key: str) -> str:
-        if not self.province_words:
-            return key
-        short = " ".join(re.sub(rf"\b(tinh )?{re.escape(self.province_words)}\b", " ", key).split())
+        short = key
+        if self.province_words:
+            pattern = rf"\b(tinh )?{re.escape(self.province_words)}\b"
+            short = " ".join(re.sub(pattern, " ", key).split())
+        # "Sở Nội vụ tỉnh" = "Sở Nội vụ": a trailing "tỉnh" names the same province
+        short = re.sub(r"(?<=\w) tinh$", "", short)
         return short or key
 
     def resolve(self, name: str) -> Resolution:

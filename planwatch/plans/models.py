@@ -35,7 +35,12 @@ class LegalDocument(models.Model):
     source_name = models.CharField(_("source file name"), max_length=255, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
     links = models.ManyToManyField(
-        "self", through="DocumentLink", symmetrical=False, related_name="cited_by", blank=True
+        "self",
+        verbose_name=_("linked documents"),
+        through="DocumentLink",
+        symmetrical=False,
+        related_name="cited_by",
+        blank=True,
     )
 
     class Meta:
@@ -59,36 +64,46 @@ class DocumentLink(models.Model):
     """``source`` implements (carries out) or references (cites) ``target``."""
 
     source = models.ForeignKey(
-        LegalDocument, on_delete=models.CASCADE, related_name="outgoing_links"
+        LegalDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="outgoing_links",
     )
     target = models.ForeignKey(
-        LegalDocument, on_delete=models.CASCADE, related_name="incoming_links"
+        LegalDocument,
+        verbose_name=_("cited document"),
+        on_delete=models.CASCADE,
+        related_name="incoming_links",
     )
-    kind = models.CharField(max_length=16, choices=LinkKind.choices)
-    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("relation"), max_length=16, choices=LinkKind.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["kind", "position"]
+        verbose_name = _("document link")
+        verbose_name_plural = _("document links")
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="one_link_per_kind")
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.kind} {self.target}"
+        return f"{self.source} {self.get_kind_display()} {self.target}"
 
 
 class Plan(models.Model):
     """A document that sets targets and tasks, followed from draft to closed."""
 
-    document = models.OneToOneField(LegalDocument, on_delete=models.PROTECT, related_name="plan")
+    document = models.OneToOneField(
+        LegalDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="plan"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     period_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     notes = models.JSONField(_("notes"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-period_start", "-document__issued_on", "pk"]
@@ -150,8 +165,8 @@ class Assignable(models.Model):
         on_delete=models.PROTECT,
         related_name="led_%(class)ss",
     )
-    span_start = models.PositiveIntegerField(null=True, blank=True)
-    span_end = models.PositiveIntegerField(null=True, blank=True)
+    span_start = models.PositiveIntegerField(_("start in the text"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("end in the text"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -162,10 +177,14 @@ class Assignable(models.Model):
 
 
 class Target(Assignable):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
+    )
     code = models.CharField(_("code"), max_length=32)
-    position = models.PositiveIntegerField(default=0)
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
     indicator_name = models.CharField(_("indicator as written"), max_length=300)
     comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
     value = _figure(_("value"))
@@ -195,9 +214,11 @@ class Target(Assignable):
 
 
 class Task(Assignable):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
     code = models.CharField(_("code"), max_length=32)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
     section = models.CharField(_("section"), max_length=80, blank=True)
     text = models.TextField(_("task"))
     quote = models.TextField(_("source quote"), blank=True)
@@ -238,29 +259,51 @@ class Task(Assignable):
 class ReportingRule(models.Model):
     """A reporting duty the plan imposes: who reports, to whom, how often, by when."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_rules")
-    position = models.PositiveIntegerField(default=0)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reporting_rules"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
     frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
     reporter_name = models.CharField(_("who reports, as written"), max_length=255, blank=True)
     reporter_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("agency that reports"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reporter_group = models.ForeignKey(
-        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AgencyGroup,
+        verbose_name=_("group that reports"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recipient_name = models.CharField(_("reports to, as written"), max_length=255, blank=True)
     recipient_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("agency reported to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recipient_group = models.ForeignKey(
-        AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AgencyGroup,
+        verbose_name=_("group reported to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     due_text = models.CharField(_("due"), max_length=300, blank=True)
     due_day = models.PositiveSmallIntegerField(_("due day of month"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     quote = models.TextField(_("source quote"), blank=True)
-    span_start = models.PositiveIntegerField(null=True, blank=True)
-    span_end = models.PositiveIntegerField(null=True, blank=True)
+    span_start = models.PositiveIntegerField(_("start in the text"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("end in the text"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "position"]
@@ -282,13 +325,15 @@ class ReportingRule(models.Model):
 class PlanDeadline(models.Model):
     """Another dated obligation the plan sets (issue an agency plan by 05/02/2025 …)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deadlines")
-    position = models.PositiveIntegerField(default=0)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
     what = models.TextField(_("what"))
     date = models.DateField(_("date"))
     quote = models.TextField(_("source quote"), blank=True)
-    span_start = models.PositiveIntegerField(null=True, blank=True)
-    span_end = models.PositiveIntegerField(null=True, blank=True)
+    span_start = models.PositiveIntegerField(_("start in the text"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("end in the text"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "date", "position"]

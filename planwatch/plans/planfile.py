@@ -368,9 +368,11 @@ def parse(data: Any) -> PlanFile:
         )
         if target.comparator == "range":
             if target.low is None or target.high is None:
-                r.fail(path, "a range target needs both low and high")
+                for bound in ("low", "high"):
+                    if raw.get(bound) is None:  # (a bad number is reported already)
+                        r.fail(f"{path}.{bound}", "a range target needs both low and high")
             elif target.low > target.high:
-                r.fail(path, f"low {target.low} is above high {target.high}")
+                r.fail(f"{path}.low", f"low {target.low} is above high {target.high}")
             if target.value is not None:
                 r.fail(f"{path}.value", "must be null for a range target (use low and high)")
         elif target.comparator and (target.low is not None or target.high is not None):

@@ -102,8 +102,9 @@ class TaskFilter:
 
     def apply(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         if self.q:
-            for word in fold(self.q).split():
-                tasks = tasks.filter(search_text__contains=word)
+            # One phrase, not word by word: Vietnamese words are syllables, and "hộ nghèo"
+            # (poor households) must not find "hỗ trợ … giảm nghèo" or "hộ cận nghèo".
+            tasks = tasks.filter(search_text__contains=fold(self.q))
         if self.agency:
             tasks = tasks.filter(Q(lead_agency__code=self.agency) | Q(lead_group__code=self.agency))
         if self.section:
