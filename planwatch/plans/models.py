@@ -56,7 +56,7 @@ class LegalDocument(models.Model):
     @property
     def label(self) -> str:
         """``Chương trình hành động 01/CTr-UBND`` or, with no number, kind and title."""
-        parts = [self.kind, self.number] if self.number else [self.kind, self.title[:100]]
+        parts = [self.kind, self.number] if self.number else [self.kind, self.title[:100].strip()]
         return " ".join(p for p in parts if p)
 
 
