@@ -91,7 +91,8 @@ def test_consolidator_logs_in_and_searches_the_tasks_of_a_plan(
             page.wait_for_url(re.compile(rf"/plans/{plan.pk}/$"))
 
             # Its title, the key targets and the tasks grouped by lead agency.
-            expect(page.locator("main h1")).to_have_text(plan.document.title)
+            title = plan.document.title
+            expect(page.locator("main h1")).to_have_text(title[:1].upper() + title[1:])
             targets = page.locator("table.targets").first
             expect(targets).to_be_visible()
             assert targets.locator("tbody tr").count() >= 1
