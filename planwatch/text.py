@@ -52,6 +52,39 @@ def fold_words(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text.replace("&", " và ")))).strip()
 
 
+def fold_keep_length(text: str) -> str:
+    """:func:`fold` without merging spaces, so that offsets into the result are offsets
+    into ``text`` (each precomposed Vietnamese letter folds to one letter)."""
+    folded = strip_diacritics(text).lower()
+    return folded if len(folded) == len(text) else text.lower()
+
+
+# Abbreviations of agency names, written out (on folded text, whole words only).
+AGENCY_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "ubmttq": "uy ban mat tran to quoc",
+    "mttq": "mat tran to quoc",
+    "tp": "thanh pho",
+    "kcn": "khu cong nghiep",
+    "bql": "ban quan ly",
+    "bch": "ban chap hanh",
+    "nhnn": "ngan hang nha nuoc",
+    "bhxh": "bao hiem xa hoi",
+    "ptth": "phat thanh truyen hinh",
+    "pt th": "phat thanh truyen hinh",
+}
+_ABBREVIATION_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, AGENCY_ABBREVIATIONS), key=len, reverse=True)) + r")\b"
+)
+
+
+def agency_key(name: str) -> str:
+    """The form two spellings of one agency name share: folded, punctuation-free, with
+    abbreviations written out (``Sở KH&ĐT`` and ``sở kh và đt`` agree)."""
+    return _ABBREVIATION_RE.sub(lambda m: AGENCY_ABBREVIATIONS[m.group(1)], fold_words(name))
+
+
 # ---------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^[+-]?\d+(?:,\d+)?$|^[+-]?\d+\.\d+$")

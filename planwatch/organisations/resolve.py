@@ -18,32 +18,12 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from planwatch.organisations.models import Agency, AgencyAlias, AgencyGroup
-from planwatch.text import fold_words
-
-# Abbreviations written out before matching (on folded text, whole words only).
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "ubmttq": "uy ban mat tran to quoc",
-    "mttq": "mat tran to quoc",
-    "tp": "thanh pho",
-    "kcn": "khu cong nghiep",
-    "bql": "ban quan ly",
-    "bch": "ban chap hanh",
-    "nhnn": "ngan hang nha nuoc",
-    "bhxh": "bao hiem xa hoi",
-    "ptth": "phat thanh truyen hinh",
-    "pt th": "phat thanh truyen hinh",
-}
-_ABBREVIATION_RE = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _ABBREVIATIONS), key=len, reverse=True)) + r")\b"
-)
+from planwatch.text import agency_key
 
 
 def match_key(name: str) -> str:
-    """The form two spellings of one agency name share: folded, punctuation-free, expanded."""
-    key = fold_words(name)
-    return _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], key)
+    """The form two spellings of one agency name share (see :func:`planwatch.text.agency_key`)."""
+    return agency_key(name)
 
 
 @dataclass(frozen=True)
