@@ -12,7 +12,7 @@ TEST_DATA := $(CURDIR)/var/test
 TEST_ENV := env -u DATABASE_URL PLANWATCH_DATA_DIR=$(TEST_DATA)
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench lint fmt messages clean venv uv system-deps
+.PHONY: help demo test bench lint fmt messages clean venv uv system-deps score
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -38,6 +38,7 @@ fmt: venv ## ruff format, then ruff check --fix
 
 bench: venv ## time register/plan import, export and the plan page (see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.bench_load_plans
+	$(BIN)/python -m benchmarks.bench_extraction
 
 messages: venv ## rebuild the vi and en translation catalogues and compile them
 	$(BIN)/planwatch makemessages -l vi -l en --ignore=.venv --ignore=data --ignore=var
@@ -59,3 +60,6 @@ $(TEST_DATA)/static:  # STATIC_ROOT; WhiteNoise warns when it is missing
 
 system-deps: ## install Debian's postgresql and chromium when missing (as root)
 	scripts/system-deps
+
+score: venv ## score the extractor against the hand-checked seed annotations (needs ../shared)
+	python3 ../shared/tools/score_extraction.py ../shared/gold ../shared/seeds --cmd '$(BIN)/planwatch extract {file}'

@@ -13,7 +13,8 @@ PLANWATCH_COMMANDS = {
     "serve": "run the web application on loopback",
     "demo-setup": "migrate, load the register and the seed plans, create demo users",
     "load-register": "load an agency register file (JSON)",
-    "load-plan": "import a plan file (JSON) in one transaction",
+    "extract": "read a plan document and print the draft plan file (--format table for people)",
+    "load-plan": "import a plan file (JSON) or a plan document in one transaction",
     "export-plan": "print a plan as a plan file (JSON)",
     "create-user": "create or update a user with an agency and roles",
 }

@@ -25,13 +25,17 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+_STRIPPED: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+
+
 def strip_diacritics(text: str) -> str:
     """``Vĩnh Phúc`` → ``Vinh Phuc``, ``Đồng`` → ``Dong``; case is kept."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
+    text = nfc(text)
+    for ch in set(text):
+        if ord(ch) not in _STRIPPED:
+            base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+            _STRIPPED[ord(ch)] = base
+    return text.translate(_STRIPPED)
 
 
 def fold(text: str) -> str:

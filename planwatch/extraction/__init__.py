@@ -22,5 +22,6 @@ The stages, each a module with one entry point:
 """
 
 from planwatch.extraction.errors import ExtractionError
+from planwatch.extraction.pipeline import Extraction, extract_file, extract_text
 
-__all__ = ["ExtractionError"]
+__all__ = ["Extraction", "ExtractionError", "extract_file", "extract_text"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from planwatch.extraction import ExtractionError, extract_file
 from planwatch.plans import planfile
 from planwatch.plans.actions import import_plan
 from planwatch.plans.choices import PlanStatus
@@ -9,12 +10,13 @@ from planwatch.plans.choices import PlanStatus
 
 class Command(BaseCommand):
     help = (
-        "Import a plan file (JSON) in one transaction. The document text is taken from --text, "
-        "or from the file the plan file names as its source when it lies beside it."
+        "Import a plan in one transaction: a plan file (JSON), or a document (txt, md, docx, "
+        "xlsx, pdf) that is read first. A plan file's document text is taken from --text, or "
+        "from the file it names as its source when that lies beside it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="the plan file (JSON)")
+        parser.add_argument("file", help="a plan file (.json) or a plan document")
         parser.add_argument(
             "--text", help="the plan document's text (UTF-8), shown beside the plan"
         )
@@ -24,21 +26,21 @@ class Command(BaseCommand):
         path = Path(str(options["file"]))
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        source_text = None
         try:
-            plan_file = planfile.loads(path.read_bytes())
+            if path.suffix.lower() == ".json":
+                plan_file = planfile.loads(path.read_bytes())
+                source_text = self._document_text(path, plan_file, options.get("text"))
+            else:
+                extraction = extract_file(path)
+                plan_file = planfile.parse(extraction.plan)
+                source_text = extraction.text
         except planfile.PlanFileError as exc:
             raise CommandError(
                 f"{path.name}: nothing was imported.\n  " + "\n  ".join(exc.errors)
             ) from None
-        text_path = Path(str(options["text"])) if options.get("text") else None
-        if text_path is None and plan_file.source and (path.parent / plan_file.source).is_file():
-            text_path = path.parent / plan_file.source
-        source_text = None
-        if text_path is not None:
-            try:
-                source_text = text_path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(f"{text_path}: cannot read the document text ({exc})") from None
+        except ExtractionError as exc:
+            raise CommandError(f"{path.name}: nothing was imported: {exc}") from None
         result = import_plan(plan_file, source_text=source_text, status=options.get("status"))  # type: ignore[arg-type]
         verb = "created" if result.created else "updated"
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
@@ -50,3 +52,14 @@ class Command(BaseCommand):
             )
             for name in result.unresolved:
                 self.stdout.write(f"  - {name}")
+
+    def _document_text(self, path: Path, plan_file: planfile.PlanFile, text: object) -> str | None:
+        text_path = Path(str(text)) if text else None
+        if text_path is None and plan_file.source and (path.parent / plan_file.source).is_file():
+            text_path = path.parent / plan_file.source
+        if text_path is None:
+            return None
+        try:
+            return text_path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{text_path}: cannot read the document text ({exc})") from None
