@@ -33,8 +33,8 @@ def strip_diacritics(text: str) -> str:
     text = nfc(text)
     for ch in set(text):
         if ord(ch) not in _STRIPPED:
-            base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-            _STRIPPED[ord(ch)] = base
+            parts = unicodedata.normalize("NFD", ch)
+            _STRIPPED[ord(ch)] = "".join(c for c in parts if not unicodedata.combining(c))
     return text.translate(_STRIPPED)
 
 

@@ -62,7 +62,7 @@ def test_a_command_describes_itself(capsys: pytest.CaptureFixture[str]) -> None:
         main(["load-plan", "--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    assert "Import a plan file (JSON) in one transaction" in out
+    assert "Import a plan in one transaction" in out
     assert "--status" in out
 
 

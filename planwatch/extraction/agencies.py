@@ -104,7 +104,8 @@ class AgencyMatcher:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Every agency or group named in ``text[start:end]``, left to right, longest first."""
         end = len(text) if end is None else end
-        words = [(w, s + start, e + start) for w, s, e in _tokens(fold_keep_length(text[start:end]))]
+        folded = fold_keep_length(text[start:end])
+        words = [(w, s + start, e + start) for w, s, e in _tokens(folded)]
         mentions = []
         i = 0
         while i < len(words):
