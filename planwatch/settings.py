@@ -127,6 +127,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Agency-name matching: a fuzzy match needs at least this score (0-100).
 AGENCY_MATCH_THRESHOLD = envint("AGENCY_MATCH_THRESHOLD", 88, minimum=50)
+# a plan's review form holds a field for every figure of every target and task
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 10000, minimum=1000)
+PLANWATCH_MAX_UPLOAD_MB = envint("PLANWATCH_MAX_UPLOAD_MB", 20, minimum=1)  # plan documents
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "planwatch@localhost")
@@ -136,6 +139,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # damaged PDFs make pdfminer talk; the reader reports what matters as an ExtractionError
+    "loggers": {"pdfminer": {"level": "ERROR"}},
 }
 
 # The province this installation serves; its name is ignored when matching agency names

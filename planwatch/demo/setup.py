@@ -1,4 +1,5 @@
-"""The demo: the Vĩnh Phúc register, the two seed plans and one user per role."""
+"""The demo: the Vĩnh Phúc register, the two seed plans (read from their documents by the
+extractor) and one user per role."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from planwatch.organisations.resolve import AgencyIndex
 from planwatch.plans import planfile
 from planwatch.plans.actions import ImportResult, import_plan
 from planwatch.plans.choices import PlanStatus
+from planwatch.plans.conflicts import read_plan_document
 
 DEMO_DIR = Path(__file__).resolve().parent
 PLAN_FILES = sorted((DEMO_DIR / "plans").glob("*.plan.json"))
+SEED_DOCUMENTS = sorted((DEMO_DIR / "seeds").glob("*.txt"))
 DEMO_PASSWORD = "planwatch-demo"
 
 
@@ -38,9 +41,21 @@ DEMO_USERS = [
 ]
 
 
-def load_demo_plans() -> list[ImportResult]:
-    """Import both seed plans (active) with their document texts; safe to repeat."""
+def load_demo_plans(*, from_documents: bool = False) -> list[ImportResult]:
+    """Import both seed plans (active) with their document texts; safe to repeat.
+
+    ``from_documents`` reads the seed documents with the extractor, as a user's upload is
+    read; otherwise the hand-checked plan files are loaded (the tests' stable fixture).
+    """
     results = []
+    if from_documents:
+        for path in SEED_DOCUMENTS:
+            extraction = read_plan_document(path)
+            plan_file = planfile.parse(extraction.plan)
+            results.append(
+                import_plan(plan_file, source_text=extraction.text, status=PlanStatus.ACTIVE)
+            )
+        return results
     for path in PLAN_FILES:
         plan_file = planfile.loads(path.read_bytes())
         text_path = DEMO_DIR / "seeds" / (plan_file.source or "")
@@ -54,9 +69,9 @@ def load_demo_plans() -> list[ImportResult]:
 
 
 @transaction.atomic
-def setup_demo() -> tuple[list[ImportResult], list[DemoUser]]:
+def setup_demo(*, from_documents: bool = True) -> tuple[list[ImportResult], list[DemoUser]]:
     load_register_file(REGISTER_DIR / "vinh_phuc.json")
-    results = load_demo_plans()
+    results = load_demo_plans(from_documents=from_documents)
     index = AgencyIndex.load()
     for demo in DEMO_USERS:
         agency = index.resolve(demo.agency).agency

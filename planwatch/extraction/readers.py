@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from planwatch.extraction.errors import ExtractionError
+from planwatch.extraction.normalize import LABEL
 
 SUPPORTED = (".txt", ".md", ".docx", ".xlsx", ".pdf")
 
@@ -47,6 +48,7 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_PDF_DECODED_BYTES = 256 * 1024 * 1024  # all of a PDF's decompressed streams together
 MAX_PDF_PAGES = 5_000
 MAX_TEXT_CHARS = 20_000_000  # the text read out
+MAX_XLSX_COLUMNS = 256  # columns A to IV of each sheet; cells beyond are not read
 TIME_LIMIT = 60.0  # seconds of reading before giving up
 
 MIN_PDF_LETTERS = 20  # fewer letters than this over all pages: no text layer
@@ -109,7 +111,8 @@ def _extension(name: str | None) -> str:
 
 
 def _choose_format(data: bytes, extension: str) -> str:
-    """The format: what the content shows it is, else what the extension says, else text."""
+    """The format the content shows; text when it shows none. The extension only says what
+    a damaged ZIP archive was meant to be."""
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_format(data, extension)
     if b"%PDF-" in data[:1024]:
@@ -259,6 +262,12 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken characters (a file cut inside one, a bad copy): keep it, with
+    # U+FFFD for what is broken, when most of its non-ASCII characters decode
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if sum(1 for ch in text if ch > "\x7f") - broken >= 10 * broken:
+        return text
     if _binary_share(data) > 0.01:
         raise ExtractionError(NOT_A_DOCUMENT)
     # not UTF-8: an old 8-bit Windows text, if it reads as one
@@ -315,7 +324,6 @@ def _plausible(text: str) -> bool:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_WRAPPERS = (f"{_W}sdt", f"{_W}customXml", f"{_W}smartTag")
 
 
 def _read_docx(data: bytes, limits: _Limits) -> str:
@@ -325,9 +333,12 @@ def _read_docx(data: bytes, limits: _Limits) -> str:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
         numbering = _Numbering(document)
-    except ExtractionError:
-        raise
     except Exception as exc:
+        if "is not a Word file" in str(exc):
+            raise ExtractionError(
+                "not a DOCX document (a macro-enabled document or a template?); "
+                "save it as DOCX first"
+            ) from exc
         raise ExtractionError(f"the DOCX file is damaged: {_describe(exc)}") from exc
     lines: list[str] = []
     for block in _blocks(body):
@@ -404,6 +415,11 @@ def _paragraph_text(paragraph: Any, numbering: _Numbering) -> str:
 def _table_rows(table: Any, numbering: _Numbering, limits: _Limits) -> Iterator[str]:
     """Each row as ``| cell | cell |``; a cell merged across columns once, a cell merged
     down the rows repeated in each of them (as python-docx's ``row.cells`` gives it)."""
+    for cells in _table_cells(table, numbering, limits):
+        yield "| " + " | ".join(cells) + " |"
+
+
+def _table_cells(table: Any, numbering: _Numbering, limits: _Limits) -> Iterator[list[str]]:
     above: dict[int, str] = {}  # grid column → text of a vertically merged cell
     for row in _children(table, f"{_W}tr"):
         limits.check()
@@ -423,7 +439,7 @@ def _table_rows(table: Any, numbering: _Numbering, limits: _Limits) -> Iterator[
             cells.append(text)
             column += span
         if any(cells):
-            yield "| " + " | ".join(cells) + " |"
+            yield cells
 
 
 def _cell_text(cell: Any, numbering: _Numbering, limits: _Limits) -> str:
@@ -431,8 +447,8 @@ def _cell_text(cell: Any, numbering: _Numbering, limits: _Limits) -> str:
     for block in _blocks(cell):
         if block.tag == f"{_W}p":
             parts.append(_paragraph_text(block, numbering))
-        else:  # a table inside the cell: its rows, flattened
-            parts.extend(_table_rows(block, numbering, limits))
+        else:  # a table inside the cell: its cells' text, in order
+            parts.extend(" ".join(cells) for cells in _table_cells(block, numbering, limits))
     return " ".join(" ".join(parts).split())
 
 
@@ -653,7 +669,10 @@ def _sheet_lines(sheet: Any, limits: _Limits) -> list[str]:
     rows: list[list[str]] = []
     for row in sheet.iter_rows():
         limits.check()
-        cells = [_xlsx_cell(cell) if cell.value is not None else "" for cell in row]
+        # at most MAX_XLSX_COLUMNS columns (openpyxl makes a row as wide as its last cell)
+        cells = [
+            _xlsx_cell(cell) if cell.value is not None else "" for cell in row[:MAX_XLSX_COLUMNS]
+        ]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
@@ -815,7 +834,7 @@ def _pdfminer() -> Any:
 
 
 def _read_pdf(data: bytes, limits: _Limits) -> str:
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n")[-2048:]:
         raise ExtractionError(
             "the PDF file is damaged: it is cut short (its end-of-file marker is missing)"
         )
@@ -877,8 +896,9 @@ def _pdf_text(data: bytes, limits: _Limits, device_class: Any) -> str:
 
 def _page_text(layout: Any) -> str:
     """The page's text boxes top to bottom; boxes whose tops align (table cells, the two
-    columns of a letterhead) left to right."""
-    from pdfminer.layout import LTFigure, LTTextBox
+    columns of a letterhead) left to right. Within a box, a line that runs to the right
+    margin is joined with the next when the sentence plainly goes on (see :func:`_runs_on`)."""
+    from pdfminer.layout import LTFigure, LTTextBox, LTTextBoxHorizontal
 
     boxes: list[Any] = []
 
@@ -900,9 +920,37 @@ def _page_text(layout: Any) -> str:
         else:
             bands.append([box])
             top = box.y1
+    right = max((line.x1 for box in boxes for line in box), default=0.0)
     lines: list[str] = []
     for band in bands:
         for box in sorted(band, key=lambda box: box.x0):
-            # justified lines come with wide gaps: one space between words
-            lines.extend(" ".join(line.split()) for line in box.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
+            previous = None
+            for line in box:
+                # justified lines come with wide gaps: one space between words
+                text = " ".join(line.get_text().split())
+                if not text:
+                    continue
+                if (
+                    previous is not None
+                    and isinstance(box, LTTextBoxHorizontal)
+                    and _runs_on(previous, lines[-1], line, text, right)
+                ):
+                    lines[-1] = f"{lines[-1]} {text}"
+                else:
+                    lines.append(text)
+                previous = line
+    return "\n".join(lines)
+
+
+_SENTENCE_END = re.compile(r"[.;:!?…]['\"”’)\]]*$")
+
+
+def _runs_on(previous: Any, previous_text: str, line: Any, text: str, right: float) -> bool:
+    """A line wrapped inside a paragraph. This one is neither indented (a first line) nor an
+    item's label, and the one before is justified to the right edge of the text, or ends
+    near it and ends no sentence."""
+    if line.x0 > previous.x0 + 2 or LABEL.match(text):
+        return False
+    if previous.x1 >= right - 1.5:
+        return True
+    return previous.x1 >= right - 0.1 * previous.width and not _SENTENCE_END.search(previous_text)

@@ -439,3 +439,118 @@ def reassign_lead(
             task.coordinating_agencies.add(to_agency)
         if to_group is not None:
             task.coordinating_groups.add(to_group)
+
+
+# ------------------------------------------------------------------ drafts from documents
+
+import copy  # noqa: E402  (the imports of the drafts section)
+from typing import Protocol  # noqa: E402
+
+from planwatch.plans.models import DraftStatus, PlanDraft  # noqa: E402
+from planwatch.plans.review import assign_ids  # noqa: E402
+
+
+class DraftSource(Protocol):
+    """What :func:`create_draft` needs of an extraction."""
+
+    plan: dict[str, Any]
+    text: str
+
+
+class DraftClosed(ValueError):
+    """The draft was imported or discarded already; it cannot change any more."""
+
+
+def _draft_summary(draft: PlanDraft) -> dict[str, Any]:
+    document = draft.document
+    return {
+        "status": draft.status,
+        "document": document.get("number") or document.get("title"),
+        **{key: draft.count(key) for key in ("targets", "tasks", "reporting", "deadlines")},
+    }
+
+
+def _locked(draft: PlanDraft) -> PlanDraft:
+    """The draft row, locked for the rest of the transaction; refused when no longer open."""
+    fresh = PlanDraft.objects.select_for_update().get(pk=draft.pk)
+    if not fresh.is_open:
+        raise DraftClosed(f"draft {draft.pk} is {fresh.status}")
+    return fresh
+
+
+@transaction.atomic
+def create_draft(extraction: DraftSource, *, source_name: str, actor: Any = None) -> PlanDraft:
+    """Keep what the extractor read from a document as a draft to review.
+
+    ``extraction`` carries ``plan`` (a plan-file dict) and ``text`` (the normalised text its
+    spans point into). Targets and tasks without an id are numbered the way the import would.
+    """
+    plan = copy.deepcopy(dict(extraction.plan))
+    plan.setdefault("document", {})
+    if not plan.get("source"):
+        plan["source"] = source_name or None
+    for key, kind in (("targets", "target"), ("tasks", "task")):
+        if isinstance(plan.get(key), list):
+            assign_ids([item for item in plan[key] if isinstance(item, dict)], kind)
+    draft = PlanDraft.objects.create(
+        created_by=actor if getattr(actor, "pk", None) is not None else None,
+        source_name=(source_name or "")[:255],
+        text=extraction.text,
+        plan=plan,
+    )
+    audit.record(actor, "create_draft", draft, after=_draft_summary(draft))
+    return draft
+
+
+@transaction.atomic
+def update_draft(draft: PlanDraft, plan_dict: dict[str, Any], *, actor: Any = None) -> PlanDraft:
+    """Store the reviewer's corrections to a draft that is still open."""
+    fresh = _locked(draft)
+    before = _draft_summary(fresh)
+    fresh.plan = plan_dict
+    fresh.save(update_fields=["plan", "updated_at"])
+    draft.plan, draft.updated_at = fresh.plan, fresh.updated_at
+    audit.record(actor, "update_draft", fresh, before=before, after=_draft_summary(fresh))
+    return fresh
+
+
+@transaction.atomic
+def confirm_draft(
+    draft: PlanDraft, *, actor: Any = None, status: str = PlanStatus.DRAFT
+) -> ImportResult:
+    """Create (or update) the plan from a reviewed draft through :func:`import_plan`.
+
+    The draft is validated as a plan file first: a :class:`planfile.PlanFileError` leaves
+    everything as it was. The draft is then marked imported and cannot be confirmed again.
+    """
+    if status not in (PlanStatus.DRAFT, PlanStatus.ACTIVE):
+        raise ValueError(f"a confirmed draft becomes a draft or an active plan, not {status!r}")
+    fresh = _locked(draft)
+    plan_file = planfile.parse(fresh.plan)
+    result = import_plan(plan_file, actor=actor, source_text=fresh.text, status=status)
+    before = _draft_summary(fresh)
+    fresh.status = DraftStatus.IMPORTED
+    fresh.plan_result = result.plan
+    fresh.save(update_fields=["status", "plan_result", "updated_at"])
+    draft.status, draft.plan_result = fresh.status, fresh.plan_result
+    draft.updated_at = fresh.updated_at
+    audit.record(
+        actor,
+        "confirm_draft",
+        fresh,
+        before=before,
+        after=_draft_summary(fresh) | {"plan": result.plan.pk, "created": result.created},
+    )
+    return result
+
+
+@transaction.atomic
+def discard_draft(draft: PlanDraft, *, actor: Any = None) -> PlanDraft:
+    """Set a draft aside; it stays in the list, marked discarded."""
+    fresh = _locked(draft)
+    before = _draft_summary(fresh)
+    fresh.status = DraftStatus.DISCARDED
+    fresh.save(update_fields=["status", "updated_at"])
+    draft.status, draft.updated_at = fresh.status, fresh.updated_at
+    audit.record(actor, "discard_draft", fresh, before=before, after=_draft_summary(fresh))
+    return fresh

@@ -6,6 +6,7 @@ from planwatch.plans.models import (
     LegalDocument,
     Plan,
     PlanDeadline,
+    PlanDraft,
     ReportingRule,
     Target,
     Task,
@@ -83,3 +84,12 @@ class ReportingRuleAdmin(admin.ModelAdmin):
 @admin.register(PlanDeadline)
 class PlanDeadlineAdmin(admin.ModelAdmin):
     list_display = ["plan", "date", "what"]
+
+
+@admin.register(PlanDraft)
+class PlanDraftAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source_name", "status", "created_by", "created_at", "plan_result"]
+    list_filter = ["status"]
+    search_fields = ["source_name"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "plan_result"]
+    exclude = ["text"]

@@ -117,6 +117,11 @@ class Plan(models.Model):
         return reverse("plans:detail", args=[self.pk])
 
     @property
+    def notes_marked(self) -> list[tuple[bool, str]]:
+        """Each note with whether it reports a conflict with another plan."""
+        return [(str(note).startswith("Conflict:"), str(note)) for note in self.notes or []]
+
+    @property
     def period_label(self) -> str:
         if self.period_start and self.period_end and self.period_start != self.period_end:
             return f"{self.period_start}–{self.period_end}"
@@ -342,3 +347,79 @@ class PlanDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.what[:60]}"
+
+
+class DraftStatus(models.TextChoices):
+    READY = "ready", _("Ready for review")
+    IMPORTED = "imported", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class PlanDraft(models.Model):
+    """A plan read from an uploaded document, waiting to be checked and confirmed.
+
+    ``plan`` is the draft plan file (``docs/plan-file.md``) and ``text`` the normalised text
+    its spans point into. Confirming imports it through ``import_plan``; an imported draft is
+    kept (``plan_result``) and can no longer be edited.
+    """
+
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_drafts",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    source_name = models.CharField(_("source file name"), max_length=255, blank=True)
+    text = models.TextField(_("normalised text"), blank=True)
+    plan = models.JSONField(_("draft plan file"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.READY
+    )
+    plan_result = models.ForeignKey(
+        Plan,
+        verbose_name=_("imported plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("plan draft")
+        verbose_name_plural = _("plan drafts")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:draft", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Only a draft ready for review may be edited, confirmed or discarded."""
+        return self.status == DraftStatus.READY
+
+    @property
+    def document(self) -> dict[str, Any]:
+        document = self.plan.get("document") if isinstance(self.plan, dict) else None
+        return document if isinstance(document, dict) else {}
+
+    @property
+    def label(self) -> str:
+        """``Chương trình hành động 01/CTr-UBND``, or the title, or the file name."""
+        doc = self.document
+        number, kind, title = doc.get("number"), doc.get("kind"), doc.get("title")
+        if number:
+            return " ".join(str(p) for p in (kind, number) if p)
+        if title:
+            return str(title)[:120]
+        return self.source_name or f"#{self.pk}"
+
+    def count(self, key: str) -> int:
+        items = self.plan.get(key) if isinstance(self.plan, dict) else None
+        return len(items) if isinstance(items, list) else 0

@@ -1,15 +1,25 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from planwatch.demo.setup import DEMO_PASSWORD, setup_demo
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the Vĩnh Phúc register and the two seed plans, create one user per role."
+    help = (
+        "Migrate, load the Vĩnh Phúc register, read the two seed plan documents with the "
+        "extractor and import them, create one user per role."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--from-plan-files",
+            action="store_true",
+            help="load the hand-checked plan files of the seeds instead of reading the documents",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        results, users = setup_demo()
+        results, users = setup_demo(from_documents=not options["from_plan_files"])
         for result in results:
             counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
             self.stdout.write(f"plan {result.plan}: {counts}")

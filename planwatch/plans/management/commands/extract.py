@@ -2,10 +2,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
-from planwatch.extraction import ExtractionError, extract_file
-from planwatch.plans.conflicts import find_conflicts
+from planwatch.extraction import ExtractionError
+from planwatch.plans.conflicts import read_plan_document
 
 
 class Command(BaseCommand):
@@ -25,18 +24,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            result = extract_file(path)
+            plan = read_plan_document(path, compare=not options["no_conflicts"]).plan
         except ExtractionError as exc:
             raise CommandError(f"{path.name}: {exc}") from None
-        plan = result.plan
-        if not options["no_conflicts"]:
-            try:
-                conflicts = find_conflicts(
-                    plan["targets"], exclude_document=plan["document"].get("number")
-                )
-            except DatabaseError:
-                conflicts = []  # no database yet: nothing to compare with
-            plan["notes"].extend(c.note() for c in conflicts)
         if options["format"] == "table":
             self.stdout.write(render_table(plan))
         else:

@@ -2,10 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from planwatch.extraction import ExtractionError, extract_file
+from planwatch.extraction import ExtractionError
 from planwatch.plans import planfile
 from planwatch.plans.actions import import_plan
 from planwatch.plans.choices import PlanStatus
+from planwatch.plans.conflicts import read_plan_document
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                 plan_file = planfile.loads(path.read_bytes())
                 source_text = self._document_text(path, plan_file, options.get("text"))
             else:
-                extraction = extract_file(path)
+                extraction = read_plan_document(path)
                 plan_file = planfile.parse(extraction.plan)
                 source_text = extraction.text
         except planfile.PlanFileError as exc:
