@@ -8,10 +8,15 @@ Personas (like healthchecks' ``hc/test.py``): ``leader``, ``consolidator``, ``re
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from planwatch.accounts.actions import create_user
 from planwatch.accounts.models import User
@@ -55,8 +60,9 @@ class Personas:
         return dict(vars(self))
 
 
-@pytest.fixture
-def personas(register: None) -> Personas:
+def make_personas() -> Personas:
+    """The named personas, built through ``create_user`` (the register must be loaded)."""
+
     def make(username: str, agency_name: str, roles: list[str]) -> User:
         return create_user(username, password=PASSWORD, agency=agency(agency_name), roles=roles)
 
@@ -69,6 +75,37 @@ def personas(register: None) -> Personas:
         viewer=make("viewer", "Văn phòng UBND tỉnh", ["viewer"]),
         outsider=make("outsider", "Văn phòng UBND tỉnh", []),
     )
+
+
+@pytest.fixture
+def personas(register: None) -> Personas:
+    return make_personas()
+
+
+T = TypeVar("T")
+
+
+def module_transaction(blocker: DjangoDbBlocker, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture: ``build()`` once, and roll it all back at the end.
+
+    The data is written inside a transaction kept open for the module; each test runs in a
+    savepoint of it (the ``db`` fixture), like Django's ``setUpTestData``. Tests should take
+    a copy of the built objects (``copy.deepcopy``) so that none sees another's edits.
+    """
+    with blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield value
+    finally:
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def client_for(user: User | None) -> Client:

@@ -32,7 +32,7 @@ from planwatch.plans.models import (
     Target,
     Task,
 )
-from tests.test_permissions import module_transaction
+from tests.conftest import module_transaction
 from tests.test_planfile import DEMO_IDS, small_plan
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import quote
 
 import pytest
-from django.db import transaction
 from pytest_django import DjangoDbBlocker
 
 from planwatch.accounts.actions import create_user
@@ -22,7 +20,7 @@ from planwatch.plans import planfile
 from planwatch.plans.actions import import_plan
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan
-from tests.conftest import Personas, client_for
+from tests.conftest import Personas, client_for, make_personas, module_transaction
 
 PERSONAS = [
     "leader",
@@ -48,47 +46,6 @@ class World:
 
 
 T = TypeVar("T")
-
-
-def module_transaction(blocker: DjangoDbBlocker, build: Callable[[], T]) -> Iterator[T]:
-    """For a module-scoped fixture: ``build()`` once, and roll it all back at the end.
-
-    The data is written inside a transaction kept open for the module; each test runs in a
-    savepoint of it (the ``db`` fixture), like Django's ``setUpTestData``. Tests should take
-    a copy of the built objects (``copy.deepcopy``) so that none sees another's edits.
-    """
-    with blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            value = build()
-        except BaseException:
-            outer.__exit__(*sys.exc_info())
-            raise
-    try:
-        yield value
-    finally:
-        with blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-def make_personas() -> Personas:
-    """The personas of ``tests.conftest``, without passwords (tests log in directly)."""
-
-    def make(username: str, agency_name: str, roles: list[str]) -> User:
-        agency = Agency.objects.get(name=agency_name)
-        return create_user(username, password=None, agency=agency, roles=roles)
-
-    return Personas(
-        leader=make("leader", "Ủy ban nhân dân tỉnh Vĩnh Phúc", ["leadership"]),
-        consolidator=make("consolidator", "Sở Tài chính", ["consolidator"]),
-        reporter=make("reporter", "Sở Y tế", ["reporter"]),
-        other_reporter=make("other_reporter", "Sở Công Thương", ["reporter"]),
-        statistician=make("statistician", "Cục Thống kê tỉnh Vĩnh Phúc", ["statistics"]),
-        viewer=make("viewer", "Văn phòng UBND tỉnh", ["viewer"]),
-        outsider=make("outsider", "Văn phòng UBND tỉnh", []),
-    )
 
 
 def _build_world() -> World:

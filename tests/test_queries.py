@@ -17,8 +17,7 @@ from planwatch.organisations.actions import REGISTER_DIR, load_register_file
 from planwatch.plans import planfile, queries
 from planwatch.plans.actions import import_plan
 from planwatch.plans.models import Plan
-from tests.conftest import Personas, client_for
-from tests.test_permissions import make_personas, module_transaction
+from tests.conftest import Personas, client_for, make_personas, module_transaction
 
 MAX_QUERIES = 30
 

@@ -36,8 +36,8 @@ from planwatch.plans.actions import DraftClosed, confirm_draft, create_draft
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import DraftStatus, Plan, PlanDraft
 from planwatch.plans.planfile import PlanFileError
-from tests.conftest import Personas, client_for
-from tests.test_permissions import PERSONAS, make_personas, module_transaction
+from tests.conftest import Personas, client_for, make_personas, module_transaction
+from tests.test_permissions import PERSONAS
 
 SEED_TEXT = DEMO_DIR / "seeds" / "01-CTr-UBND-2025-vinh-phuc.txt"
 SEED_PLAN = DEMO_DIR / "plans" / "01-CTr-UBND-2025-vinh-phuc.plan.json"

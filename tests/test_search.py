@@ -17,8 +17,7 @@ from planwatch.organisations.models import Agency
 from planwatch.plans import planfile, queries
 from planwatch.plans.actions import import_plan
 from planwatch.plans.models import Plan
-from tests.conftest import Personas, client_for
-from tests.test_permissions import make_personas, module_transaction
+from tests.conftest import Personas, client_for, make_personas, module_transaction
 
 TASKS: list[dict[str, Any]] = [
     {

@@ -33,14 +33,10 @@ _NOT_TASK_HEADING = re.compile(
 _END = re.compile(r"^(?:noi nhan|tren day la|tm\.|kt\.|q\.|tl\.)|\./\.$")
 _NOTE = re.compile(r"^\(.*\)\.?$")
 _LEAD_PREFIX = re.compile(r"^(?:giao(?: cho)?|de nghi|yeu cau|chi dao)\s+", re.I)
-_LEAD_VERB = re.compile(
-    r"^\s*(?:\(.*?\)\s*)?(?:chu tri|co trach nhiem|thuc hien|to chuc|tiep tuc|tham muu|chu dong|\S)"
-)
 _COORDINATION = re.compile(r"phoi hop(?: voi| cung)?|cung voi")
 _CLAUSE_END = re.compile(r"\bthuc hien\b|\bde\b|\btrien khai\b|\btham muu\b|\bto chuc\b|[;.:]")
 _RECURRING = re.compile(
-    r"thuong xuyen|dinh ky|hang nam|hang quy|hang thang|moi quy|moi nam|hang tuan|hang ky|"
-    r"hang nam|hang thang|hang quy"
+    r"thuong xuyen|dinh ky|hang nam|hang quy|hang thang|moi quy|moi nam|hang tuan|hang ky"
 )
 _NOT_RECURRING = re.compile(
     r"(?:chi|kinh phi|du toan|giao duc|von|nhiem vu chi|tro cap|phu cap|luong)\s+"
