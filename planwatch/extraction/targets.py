@@ -226,7 +226,11 @@ _PER_IN_INDICATOR = (
 )
 
 # figure-less goals
-_COMPLETION = re.compile(r"(?<![a-z])(?:hoan thanh|khep kin|cham dut)(?![a-z])(?! \d)")
+# completing something is a goal; "hoàn thành trước ngày 31/3/2025" is a deadline, not a target
+_COMPLETION = re.compile(
+    r"(?<![a-z])(?:hoan thanh|khep kin|cham dut)(?![a-z])"
+    r"(?! \d)(?!\s+(?:truoc|trong|cham nhat|ngay|thang|quy|nam|vao|xong)(?![a-z]))"
+)
 _QUOTA = re.compile(r"(?<![a-z])(?:phan dau|dam bao) hoan thanh (?:cac )?(?:chi tieu|muc tieu)")
 _RELATIVE = re.compile(
     r"(?<![a-z])(?P<dir>cao hon|thap hon) (?:muc )?(?:binh quan|trung binh)(?![a-z])"

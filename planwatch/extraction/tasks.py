@@ -69,8 +69,8 @@ class _Node:
 
 
 def _rank(p: Paragraph) -> int:
-    if p.kind == "roman":
-        return 0
+    if p.kind == "roman" or (p.kind == "" and p.is_upper and len(p.text) < 160):
+        return 0  # "II. NHIỆM VỤ …", or an unlabelled heading in capitals
     if p.kind == "decimal":
         return p.level
     if p.kind in ("letter", "paren"):
@@ -116,7 +116,7 @@ def _task_region(paras: list[Paragraph]) -> list[Paragraph]:
     for i, p in enumerate(paras):
         head = fold(p.body)
         if (
-            p.kind in ("roman", "decimal")
+            (p.kind in ("roman", "decimal") or (p.is_upper and p.kind == ""))
             and len(p.body) < 160
             and not re.search(r"[.;]$", p.body)
             and _TASK_HEADING.search(head)
@@ -129,6 +129,8 @@ def _task_region(paras: list[Paragraph]) -> list[Paragraph]:
     region = []
     for p in paras[start:]:
         if _END.search(fold(p.text)):
+            if p.kind and p.text.endswith("./."):
+                region.append(p)  # the last item of the plan, closed with "./."
             break
         region.append(p)
     return region
@@ -147,7 +149,7 @@ def _outline(region: list[Paragraph]) -> list[_Node]:
                 previous.appendix = True
             continue
         rank = _rank(p)
-        if p.kind == "roman":
+        if rank == 0:
             last_top.clear()
         if (
             rank == _PLAIN_RANK
@@ -276,14 +278,17 @@ class _LeadReader:
 
 
 def _section_label(node: _Node) -> str:
-    labels = []
+    labels: list[str] = []
+    deepest_decimal = ""
     current: _Node | None = node
     while current is not None:
         p = current.para
         if p.kind == "roman":
             labels.append(p.label + ".")
         elif p.kind == "decimal":
-            labels.append(p.label)
+            if not deepest_decimal.startswith(p.label + "."):  # "2.2" already says "2"
+                labels.append(p.label)
+                deepest_decimal = p.label
         elif p.kind == "letter":
             labels.append(f" {p.label})")
         elif p.kind == "paren":
@@ -357,8 +362,8 @@ def find_tasks(
     assign(roots, default_lead)
     for node in _leaves(roots):
         p = node.para
-        if node.appendix or (node.parent is None and p.kind == "roman"):
-            continue
+        if node.appendix or node.rank == 0:
+            continue  # a part heading with nothing under it is not a task
         end = node.continuation[-1].end if node.continuation else p.end
         body = text[p.body_start : end]
         if len(body.strip()) < 15:
@@ -445,7 +450,7 @@ def _table_tasks(text: str, paras: list[Paragraph], matcher: AgencyMatcher) -> l
         lead = lead_mentions[0].name if lead_mentions else (cell("lead").strip() or None)
         coordinating = [m.name for m in matcher.find(cell("coordinating"))]
         terms = fold(cell("deadline"))
-        deadline = _deadline("truoc " + terms) or _deadline(terms)
+        deadline = _deadline(terms) or _deadline("hoan thanh " + terms)
         if deadline is None:
             year = re.fullmatch(r"\s*(?:nam\s+)?(\d{4})\s*", terms)
             deadline = date(int(year.group(1)), 12, 31) if year else None
