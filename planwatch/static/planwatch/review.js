@@ -113,7 +113,9 @@
     }
     clearActive();
     marks.forEach(function (m) { m.classList.add("is-active"); });
-    var first = document.getElementById("src-" + key) || marks[0];
+    // the first highlight of the item: it can take focus (an anchor span of an item that
+    // starts where another does cannot)
+    var first = marks[0];
     first.scrollIntoView({ block: "center", behavior: "smooth" });
     if (first.focus) {
       first.focus({ preventScroll: true });
