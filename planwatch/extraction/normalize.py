@@ -9,6 +9,7 @@ extractor reports is an offset into this normalised text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -59,16 +60,60 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     """Join the pieces of one sentence: hard line breaks and page breaks inside it."""
     paragraphs: list[str] = []
     blank_before = False
+    width = _wrap_width(lines)
+    previous = ""
     for line in lines:
         if not line:
             blank_before = True
             continue
-        if paragraphs and _continues(paragraphs[-1], line, after_blank=blank_before):
+        if paragraphs and (
+            _continues(paragraphs[-1], line, after_blank=blank_before)
+            or (width and not blank_before and _wrapped(previous, line, width))
+        ):
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)
         blank_before = False
+        previous = line
     return paragraphs
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text was wrapped at (a Markdown file or a mail wrapped at 72
+    to 100 characters): at least two in five lines end within 15 characters of one length
+    that few lines exceed. None for a text with one paragraph per line."""
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < 10:
+        return None
+    best, best_near = None, 0
+    for width in sorted(set(lengths)):
+        if not 40 <= width <= 200:
+            continue
+        above = len(lengths) - bisect.bisect_right(lengths, width)
+        near = len(lengths) - above - bisect.bisect_left(lengths, width - 15)
+        if above <= 0.1 * len(lengths) and near > best_near:
+            best, best_near = width, near
+    return best if best_near >= 0.4 * len(lengths) else None
+
+
+def _wrapped(previous: str, line: str, width: int) -> bool:
+    """A line broken by wrapping: the next line's first word did not fit on it. Not between
+    table rows, nor at a heading in capitals; not before an item's label, unless the line
+    is cut inside a clause and the "label" is a dash, a figure or follows a word that ends
+    no sentence (``kinh tế`` / ``- xã hội``, ``đạt khoảng`` / ``50.000``, ``năm`` / ``2030.``)."""
+    if not len(previous) <= width < len(previous) + 1 + len(line.split(" ", 1)[0]):
+        return False
+    if " | " in previous or " | " in line or _capitals(previous) or _capitals(line):
+        return False
+    if not LABEL.match(line):
+        return True
+    return bool(re.search(r"[\w,]$", previous)) and bool(
+        re.match(r"[-–+](?=\s)|\d{3}|\d{1,3}\.\d{3}\b", line) or _CONTINUES.search(previous)
+    )
+
+
+def _capitals(line: str) -> bool:
+    return line.isupper() and len(re.findall(r"[^\W\d_]{2,}", line)) >= 2
 
 
 def _continues(previous: str, line: str, *, after_blank: bool) -> bool:

@@ -501,6 +501,8 @@ def find_deadlines(text: str, paras: Sequence[Paragraph]) -> list[dict[str, Any]
                 what = f"{what} {tail.group().strip(' ,') if tail else ''}".strip()
             if not what:  # "- Hoàn thành trước …" under a task, "Thời hạn: …"
                 what = _description(text, *_previous_clause(text, paras, p, start))
+            if not what:  # nothing before it to say what is due: the dated phrase itself
+                what = _description(text, m.start(), m.end())
             what = what[:1].upper() + what[1:]
             result.append(
                 {

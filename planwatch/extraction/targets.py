@@ -892,6 +892,8 @@ class _Reader:
                 indicator, ind_start, ind_end, scope = self._indicator(
                     fig, next_start, clause, prev_end, previous
                 )
+                if not indicator.strip():
+                    continue  # a figure with no words to say what it measures
                 year = self._year_for(fig.start, fig.end, sentence, clause[1], para)
                 if main:
                     if not self._years_in(start, end):
@@ -899,8 +901,10 @@ class _Reader:
                     if year is None:
                         base = _BASE_YEAR.search(f, start, end)
                         year = int(base.group(1)) + 1 if base else None
-                elif year is not None and self.issue_year and year < self.issue_year:
-                    continue  # a figure for a year already past
+                # a figure for a year already past is a result, not a target; the next
+                # figure may still take its indicator ("Năm 2024, X ước đạt 9,2%; năm 2025
+                # phấn đấu đạt 10%")
+                past = bool(not main and year and self.issue_year and year < self.issue_year)
                 unit = self._unit_with_per(fig, indicator)
                 q_start = min(ind_start, fig.cue_start) if ind_start >= 0 else fig.cue_start
                 target = _Target(
@@ -918,7 +922,8 @@ class _Reader:
                     scope=scope,
                 )
                 target = self._trim_quote(target)
-                targets.extend(self._split_scopes(target))
+                if not past:
+                    targets.extend(self._split_scopes(target))
                 previous = target
                 prev_end = fig.end
             if not main:

@@ -20,6 +20,7 @@ from planwatch.text import nfc, normalise_doc_number
 
 COMPARATORS = ("eq", "range", "gte", "lte", "approx", "stable")
 FREQUENCIES = ("monthly", "quarterly", "6-month", "9-month", "annual", "ad hoc")
+MAX_FIGURE = 10**18  # figures are stored with 18 digits before the decimal mark and 6 after
 
 
 class PlanFileError(ValueError):
@@ -192,6 +193,11 @@ class _Reader:
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.fail(f"{path}.{key}", "must be a finite number")
+            return None
+        if abs(value) >= MAX_FIGURE:
+            self.fail(
+                f"{path}.{key}", f"{value} is too large (at most 18 digits before the decimal mark)"
+            )
             return None
         return Decimal(str(value))
 
