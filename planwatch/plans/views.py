@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -26,9 +27,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planwatch.core.permissions import MANAGERS, READERS, has_role, require_roles
 from planwatch.core.templatetags.planwatch import vnum
+from planwatch.extraction import Extraction, ExtractionError, extract_file
 from planwatch.organisations.models import Agency, AgencyGroup
 from planwatch.plans import actions, planfile, queries, review
 from planwatch.plans.choices import Frequency, PlanStatus
+from planwatch.plans.conflicts import find_conflicts
 from planwatch.plans.forms import (
     AGENCY_LIST_ID,
     ConfirmForm,
@@ -128,18 +131,8 @@ class UploadFailed(Exception):
         self.message, self.detail = message, detail
 
 
-def read_document(data: bytes, name: str) -> Any:
-    """Run the extractor on an uploaded document; :class:`UploadFailed` says why it could not.
-
-    The extractor is imported here, at call time, so that the pages load even while it is
-    missing or broken.
-    """
-    try:
-        from planwatch.extraction.errors import ExtractionError
-        from planwatch.extraction.pipeline import extract_file
-    except ImportError:
-        logger.exception("the document extractor cannot be imported")
-        raise UploadFailed(_("Reading documents is not available on this server yet.")) from None
+def read_document(data: bytes, name: str) -> Extraction:
+    """Run the extractor on an uploaded document; :class:`UploadFailed` says why it could not."""
     try:
         return extract_file(data, name=name)
     except ExtractionError as exc:
@@ -288,39 +281,29 @@ def _figure(text: str) -> str:
 
 
 def _conflict_notes(plan: dict[str, Any]) -> list[str]:
-    """What :func:`planwatch.plans.conflicts.find_conflicts` says about the draft's targets."""
-    try:
-        from planwatch.plans.conflicts import find_conflicts
-    except ImportError:
-        return []
+    """The draft's targets that a loaded plan sets to another figure, for the reviewer."""
     targets = [
         t
         for t in plan.get("targets") or []
         if isinstance(t, dict) and isinstance(t.get("indicator"), str) and t.get("comparator")
     ]
     document = plan.get("document") if isinstance(plan.get("document"), dict) else {}
-    document = dict(document or {})
     try:
-        conflicts = find_conflicts(targets, document=document)
-    except Exception:
+        conflicts = find_conflicts(targets, document=dict(document or {}))
+    except (DatabaseError, TypeError, ValueError):
         logger.exception("find_conflicts failed on a draft")
         return []
-    notes = []
-    for conflict in conflicts:
-        if all(hasattr(conflict, a) for a in ("indicator", "year", "ours", "theirs", "plan")):
-            notes.append(
-                _("%(indicator)s (%(year)s): %(ours)s in this draft, %(theirs)s in %(plan)s.")
-                % {
-                    "indicator": conflict.indicator,
-                    "year": conflict.year,
-                    "ours": _figure(conflict.ours),
-                    "theirs": _figure(conflict.theirs),
-                    "plan": conflict.plan,
-                }
-            )
-        else:
-            notes.append(str(conflict.note() if hasattr(conflict, "note") else conflict))
-    return notes
+    return [
+        _("%(indicator)s (%(year)s): %(ours)s in this draft, %(theirs)s in %(plan)s.")
+        % {
+            "indicator": conflict.indicator,
+            "year": conflict.year,
+            "ours": _figure(conflict.ours),
+            "theirs": _figure(conflict.theirs),
+            "plan": conflict.plan,
+        }
+        for conflict in conflicts
+    ]
 
 
 def _existing_plan(plan: dict[str, Any]) -> Plan | None:
