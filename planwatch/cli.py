@@ -17,6 +17,9 @@ PLANWATCH_COMMANDS = {
     "load-plan": "import a plan file (JSON) or a plan document in one transaction",
     "export-plan": "print a plan as a plan file (JSON)",
     "create-user": "create or update a user with an agency and roles",
+    "make-calendar": "create a plan's reporting periods and expected reports for a year",
+    "compliance": "which agencies reported on time, late or not at all (JSON or --format table)",
+    "remind": "send the reminders due now about reports not yet submitted (cron)",
 }
 
 

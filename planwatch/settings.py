@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "planwatch.organisations",
     "planwatch.accounts",
     "planwatch.plans",
+    "planwatch.reporting",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planwatch.core.context_processors.site",
+                "planwatch.reporting.context_processors.reporting",
             ],
         },
     },
@@ -130,9 +132,14 @@ AGENCY_MATCH_THRESHOLD = envint("AGENCY_MATCH_THRESHOLD", 88, minimum=50)
 # a plan's review form holds a field for every figure of every target and task
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 10000, minimum=1000)
 PLANWATCH_MAX_UPLOAD_MB = envint("PLANWATCH_MAX_UPLOAD_MB", 20, minimum=1)  # plan documents
+PLANWATCH_MAX_ATTACHMENT_MB = envint("PLANWATCH_MAX_ATTACHMENT_MB", 10, minimum=1)  # reports
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "planwatch@localhost")
+# `planwatch remind`: a reminder this many days before a report's due date (0: none), one on
+# the due date, then one every REMIND_OVERDUE_EVERY_DAYS days while the report is missing.
+REMIND_DAYS_BEFORE = envint("REMIND_DAYS_BEFORE", 3, minimum=0)
+REMIND_OVERDUE_EVERY_DAYS = envint("REMIND_OVERDUE_EVERY_DAYS", 2, minimum=1)
 
 LOGGING = {
     "version": 1,

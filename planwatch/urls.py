@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("planwatch.plans.urls")),
     path("agencies/", include("planwatch.organisations.urls")),
+    path("reporting/", include("planwatch.reporting.urls")),
     path("admin/", admin.site.urls),
 ]

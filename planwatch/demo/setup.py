@@ -1,10 +1,13 @@
 """The demo: the Vĩnh Phúc register, the two seed plans (read from their documents by the
-extractor) and one user per role."""
+extractor), one user per role, and a labelled year of reporting history for 01/CTr-UBND
+(:mod:`planwatch.demo.history`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -16,11 +19,17 @@ from planwatch.plans import planfile
 from planwatch.plans.actions import ImportResult, import_plan
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.conflicts import read_plan_document
+from planwatch.plans.models import Plan
+
+if TYPE_CHECKING:
+    from planwatch.demo.history import HistoryResult
 
 DEMO_DIR = Path(__file__).resolve().parent
 PLAN_FILES = sorted((DEMO_DIR / "plans").glob("*.plan.json"))
 SEED_DOCUMENTS = sorted((DEMO_DIR / "seeds").glob("*.txt"))
 DEMO_PASSWORD = "planwatch-demo"
+HISTORY_PLAN = "01/CTr-UBND"  # the plan whose programme year gets a demo history
+HISTORY_YEAR = 2025
 
 
 @dataclass(frozen=True)
@@ -86,3 +95,18 @@ def setup_demo(*, from_documents: bool = True) -> tuple[list[ImportResult], list
             is_staff=demo.staff,
         )
     return results, DEMO_USERS
+
+
+def setup_demo_history(*, now: datetime | None = None) -> HistoryResult:
+    """The demo history of the 2025 programme year of 01/CTr-UBND, up to ``now``; written
+    once (a second run finds it and changes nothing). Run after :func:`setup_demo`."""
+    from planwatch.demo.history import build_demo_history
+
+    plan = (
+        Plan.objects.filter(document__number=HISTORY_PLAN)
+        .order_by("-document__issued_on", "-pk")
+        .first()
+    )
+    if plan is None:
+        raise LookupError(f"the demo plan {HISTORY_PLAN} is not loaded")
+    return build_demo_history(plan, year=HISTORY_YEAR, now=now)
