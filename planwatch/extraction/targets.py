@@ -286,7 +286,18 @@ def find_targets(
 ) -> list[dict[str, Any]]:
     """The targets of a plan in the plan-file schema (see the module docstring)."""
     reader = _Reader(text, paras, lead_at)
-    return reader.run()
+    targets = [t for t in reader.run() if _plausible(t)]
+    for number, target in enumerate(targets, start=1):
+        target["id"] = f"T{number:02d}"
+    return targets
+
+
+_TOO_LARGE = 10**18  # no plan sets a figure of 19 digits: a run of digits, not a target
+
+
+def _plausible(target: dict[str, Any]) -> bool:
+    figures = (target.get("value"), target.get("low"), target.get("high"))
+    return all(f is None or abs(f) < _TOO_LARGE for f in figures)
 
 
 class _Reader:
