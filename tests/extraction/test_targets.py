@@ -770,3 +770,10 @@ def test_a_seed_is_read_quickly(seed):
     started = time.perf_counter()
     find_targets(text, paras)
     assert time.perf_counter() - started < 0.2
+
+
+def test_a_run_of_twenty_digits_is_not_a_target() -> None:
+    text = "(1) Tổng thu ngân sách đạt 99999999999999999999 tỷ đồng.\n(2) Tỷ lệ hộ nghèo dưới 2%."
+    normalised = normalise(text)
+    found = find_targets(normalised, paragraphs(normalised))
+    assert [t["value"] for t in found] == [2]
