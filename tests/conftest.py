@@ -8,6 +8,7 @@ Personas (like healthchecks' ``hc/test.py``): ``leader``, ``consolidator``, ``re
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import TypeVar
 import pytest
 from django.db import transaction
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
 
 from planwatch.accounts.actions import create_user
@@ -121,3 +123,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Property tests are derandomised so that the suite gives the same verdict on every run (a
+# red CI must mean a real regression); HYPOTHESIS_PROFILE=explore searches afresh each time.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
