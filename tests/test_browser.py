@@ -9,40 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from planwatch.plans.models import Plan
+from tests.browser import BROWSER_MARKS, allow_orm_beside_playwright, launch  # noqa: F401
 from tests.conftest import PASSWORD, Personas
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (Debian: apt-get install chromium); no browser test",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise
-    # refuse ORM calls made while that loop exists. Only for the tests of this module.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    yield
+pytestmark = BROWSER_MARKS
 
 
 def task_count(text: str) -> int:
@@ -65,9 +37,7 @@ def test_consolidator_logs_in_and_searches_the_tasks_of_a_plan(
     assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(p)
         try:
             page = browser.new_page()
             page.set_default_timeout(15_000)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from planwatch.organisations.models import Agency
@@ -29,35 +27,12 @@ from planwatch.reporting.actions import add_ad_hoc_request
 from planwatch.reporting.calendar import local_date
 from planwatch.reporting.choices import ReportState
 from planwatch.reporting.models import Report, ReportingPeriod
+from tests.browser import BROWSER_MARKS, allow_orm_beside_playwright, launch  # noqa: F401
 from tests.conftest import PASSWORD, Personas
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = os.environ.get("PLANWATCH_SCREENSHOTS", "")  # a folder, to look at the pages
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (Debian: apt-get install chromium); no browser test",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise
-    # refuse ORM calls made while that loop exists. Only for the tests of this module.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    yield
+pytestmark = BROWSER_MARKS
 
 
 def _plan() -> Plan:
@@ -122,9 +97,7 @@ def test_a_report_goes_round_the_cycle_in_the_browser(
 
     report_url = f"/reporting/reports/{report.pk}/"
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(15_000)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,18 +19,9 @@ from django.utils import translation
 
 from planwatch.demo.setup import DEMO_DIR
 from planwatch.plans.models import Plan, PlanDraft
+from tests.browser import BROWSER_MARKS, allow_orm_beside_playwright, launch  # noqa: F401
 from tests.conftest import PASSWORD, Personas
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SEED_TEXT = DEMO_DIR / "seeds" / "01-CTr-UBND-2025-vinh-phuc.txt"
 TASKS, TARGETS = 61, 27
 
@@ -53,21 +42,7 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (Debian: apt-get install chromium); no browser test",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise
-    # refuse ORM calls made while that loop exists. Only for the tests of this module.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    yield
+pytestmark = BROWSER_MARKS
 
 
 def vi(message: str) -> str:
@@ -96,9 +71,7 @@ def test_consolidator_uploads_reviews_corrects_and_confirms_a_plan_document(
     assert not Plan.objects.exists()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(p)
         try:
             # Wide enough for the text and the draft side by side, each scrolling on its own.
             page = browser.new_page(viewport={"width": 1400, "height": 900})
