@@ -273,3 +273,25 @@ def test_load_register_of_a_bad_file_says_what_is_wrong(db: None, tmp_path: Path
     with pytest.raises(CommandError, match="no such file"):
         call_command("load_register", str(tmp_path / "missing.json"))
     assert not Agency.objects.exists()
+
+
+def test_load_plan_refuses_to_drop_a_task_with_reports_and_writes_nothing(
+    register: None, tmp_path: Path
+) -> None:
+    from tests.test_import import report_on
+
+    call_command("load_plan", str(write_plan(tmp_path)), stdout=StringIO())
+    plan = Plan.objects.get()
+    report_on(plan, "K003")
+    data = small_plan()
+    data["document"]["title"] = "Kế hoạch thử, sửa đổi"
+    del data["tasks"][2]
+    with pytest.raises(CommandError) as caught:
+        call_command("load_plan", str(write_plan(tmp_path, data)), stdout=StringIO())
+    assert str(caught.value) == (
+        "kh.plan.json: nothing was imported: task K003 has reports and cannot be removed; "
+        "keep it in the file or close the plan"
+    )
+    plan.refresh_from_db()
+    assert plan.document.title == "Kế hoạch thử"
+    assert Task.objects.filter(plan=plan, code="K003").exists()

@@ -403,3 +403,56 @@ def test_mapping_refuses_a_real_agency_or_two_targets(registered: None) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         map_provisional_agency(provisional)
     assert Agency.objects.filter(pk=provisional.pk, provisional=True).exists()
+
+
+# ------------------------------------------------------------------ tasks with reports
+
+
+def report_on(plan: Plan, *codes: str) -> None:
+    """The plan's 2025 calendar, and January reports saying something about ``codes``
+    (each by its lead agency)."""
+    from planwatch.reporting.actions import ProgressInput, generate_calendar, save_report
+    from planwatch.reporting.models import Report
+
+    generate_calendar(plan, year=2025)
+    for code in codes:
+        task = plan.tasks.get(code=code)
+        report = Report.objects.get(
+            period__plan=plan, period__key="2025-01", agency=task.lead_agency
+        )
+        save_report(
+            report, narrative="", progress=[ProgressInput(task, "in_progress", 10)], figures=[]
+        )
+
+
+def test_a_file_that_drops_tasks_with_reports_is_refused_naming_them(registered: None) -> None:
+    plan = import_plan(planfile.parse(small_plan())).plan
+    report_on(plan, "K001", "K003")
+    before = counts()
+    data = small_plan()
+    data["targets"][1]["value"] = 99
+    data["tasks"] = [data["tasks"][1]]  # K001 and K003 have reports, K002 has none
+    with pytest.raises(actions.ImportRefused) as refused:
+        import_plan(planfile.parse(data))
+    assert str(refused.value) == (
+        "tasks K001, K003 have reports and cannot be removed; keep them in the file or close "
+        "the plan"
+    )
+    assert refused.value.codes == ["K001", "K003"]
+    assert isinstance(refused.value, ValueError)
+    assert counts() == before  # nothing written
+    assert Target.objects.get(plan=plan, code="T02").value == Decimal("40.5")
+    assert sorted(plan.tasks.values_list("code", flat=True)) == ["K001", "K002", "K003"]
+
+    data = small_plan()
+    del data["tasks"][0]
+    with pytest.raises(actions.ImportRefused, match=r"^task K001 has reports .* keep it in"):
+        import_plan(planfile.parse(data))
+
+    # a task nobody reported on may go; the reported ones stay, updated
+    data = small_plan()
+    del data["tasks"][1]
+    data["tasks"][0]["text"] = "Nâng cao chất lượng khám chữa bệnh tuyến xã"
+    import_plan(planfile.parse(data))
+    assert sorted(plan.tasks.values_list("code", flat=True)) == ["K001", "K003"]
+    assert plan.tasks.get(code="K001").progress.count() == 1

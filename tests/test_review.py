@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker
 
+from planwatch.accounts.actions import create_user
 from planwatch.core.models import AuditEntry
 from planwatch.demo.setup import DEMO_DIR
 from planwatch.extraction.errors import ExtractionError
@@ -739,6 +740,43 @@ def test_confirm_draft_writes_nothing_on_a_plan_file_error(world: World) -> None
     assert not Plan.objects.exists()
 
 
+def test_confirming_a_draft_that_drops_a_task_with_reports_is_refused(world: World) -> None:
+    from planwatch.organisations.models import Agency
+    from planwatch.reporting.actions import ProgressInput, generate_calendar, save_report
+    from planwatch.reporting.models import Report
+    from planwatch.reporting.queries import tasks_owed
+
+    plan = confirm_draft(world.draft, status=PlanStatus.ACTIVE).plan
+    generate_calendar(plan, year=2025)
+    health = Agency.objects.get(name="Sở Y tế")
+    report = Report.objects.get(period__plan=plan, period__key="2025-01", agency=health)
+    task = tasks_owed(health, plan).first()
+    assert task is not None
+    save_report(report, narrative="", progress=[ProgressInput(task, "done", 100)], figures=[])
+    imports = AuditEntry.objects.filter(action="import_plan").count()
+
+    extraction = stand_in_extraction(SEED_TEXT.read_text(encoding="utf-8"), SEED_TEXT.name)
+    draft = create_draft(extraction, source_name=SEED_TEXT.name, actor=world.personas.consolidator)
+    client = client_for(world.personas.consolidator)
+    data = review_form(client, draft)
+    data[f"tasks-{row(draft, 'tasks', task.code)}-DELETE"] = "on"
+    response = client.post(
+        draft.get_absolute_url(), data | {"action": "confirm", "status": "active"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == draft.get_absolute_url()
+    html = response.content.decode()
+    assert f"Chưa cập nhật kế hoạch: nhiệm vụ {task.code} đã có báo cáo nên không thể xoá" in html
+    assert plan.tasks.filter(pk=task.pk).exists()
+    assert AuditEntry.objects.filter(action="import_plan").count() == imports
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.READY
+    assert task.code not in [t["id"] for t in draft.plan["tasks"]], "the corrections are kept"
+    with pytest.raises(actions.ImportRefused, match=task.code):
+        confirm_draft(draft)
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.READY
+
+
 def test_discarding_keeps_the_draft_marked_discarded(world: World) -> None:
     client = client_for(world.personas.consolidator)
     response = client.post(f"/plans/drafts/{world.draft.pk}/discard/")
@@ -867,3 +905,17 @@ def test_a_reading_that_finds_nothing_of_a_plan_is_refused(
     assert response.status_code == 400
     assert 'class="detail"' in response.content.decode()
     assert PlanDraft.objects.count() == before
+
+
+def test_a_draft_whose_uploader_was_deleted_still_opens(world: World) -> None:
+    leaver = create_user(
+        "leaver", password=None, agency=world.personas.consolidator.agency, roles=["consolidator"]
+    )
+    draft = create_draft(
+        StandIn({"document": {"title": "Kế hoạch thử"}}, "Kế hoạch thử"),
+        source_name="x.txt",
+        actor=leaver,
+    )
+    leaver.delete()  # the account is removed; the draft keeps no uploader
+    response = client_for(world.personas.consolidator).get(f"/plans/drafts/{draft.pk}/")
+    assert response.status_code == 200

@@ -29,6 +29,26 @@ from planwatch.plans.models import (
 from planwatch.text import fold, fold_words, squash
 
 
+class ImportRefused(ValueError):
+    """The plan file may not be imported over the plan already loaded: it drops tasks that
+    agencies have reported on (their progress rows keep them). ``codes`` names them."""
+
+    def __init__(self, codes: list[str]):
+        self.codes = list(codes)
+        listed = ", ".join(self.codes)
+        if len(self.codes) == 1:
+            message = (
+                f"task {listed} has reports and cannot be removed; keep it in the file or "
+                "close the plan"
+            )
+        else:
+            message = (
+                f"tasks {listed} have reports and cannot be removed; keep them in the file or "
+                "close the plan"
+            )
+        super().__init__(message)
+
+
 @dataclass
 class ImportResult:
     plan: Plan
@@ -106,6 +126,9 @@ def import_plan(
     updates it in place: items are matched by their ids, new ones added, missing ones
     removed. Agency names are resolved against the register; names it does not know become
     provisional agencies listed in the result.
+
+    A task some agency has reported on is never removed: a file that leaves it out is
+    refused whole with :class:`ImportRefused` naming those tasks, and nothing is written.
     """
     doc_info = plan_file.document
     if source_text:
@@ -324,7 +347,15 @@ def _sync_tasks(plan: Plan, items: list[planfile.TaskItem], leads: _Leads) -> in
                 groups.append(group)
         task.coordinating_agencies.set(agencies)
         task.coordinating_groups.set(groups)
-    Task.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
+    gone = [t.pk for t in existing.values()]
+    # ``progress`` is the reporting app's TaskProgress (on_delete=PROTECT), read through the
+    # reverse relation so that plans does not import reporting.
+    reported = sorted(
+        set(Task.objects.filter(pk__in=gone, progress__isnull=False).values_list("code", flat=True))
+    )
+    if reported:
+        raise ImportRefused(reported)
+    Task.objects.filter(pk__in=gone).delete()
     return len(items)
 
 

@@ -423,3 +423,9 @@ class PlanDraft(models.Model):
     def count(self, key: str) -> int:
         items = self.plan.get(key) if isinstance(self.plan, dict) else None
         return len(items) if isinstance(items, list) else 0
+
+    @property
+    def uploader_label(self) -> str:
+        """Who uploaded the draft, as a person reads it ("—" once the account is gone)."""
+        user = self.created_by
+        return (user.get_full_name() or user.username) if user is not None else "—"

@@ -437,6 +437,19 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
             % {"n": len(exc.errors)},
         )
         return _redirect(request, draft.get_absolute_url())
+    except actions.ImportRefused as exc:
+        messages.error(
+            request,
+            ngettext(
+                "The plan was not updated: task %(codes)s has reports and cannot be removed; "
+                "keep it in the draft or close the plan. Your corrections were saved.",
+                "The plan was not updated: tasks %(codes)s have reports and cannot be removed; "
+                "keep them in the draft or close the plan. Your corrections were saved.",
+                len(exc.codes),
+            )
+            % {"codes": ", ".join(exc.codes)},
+        )
+        return _redirect(request, draft.get_absolute_url())
 
     if result.created:
         messages.success(request, _("The plan was created from the draft."))

@@ -9,6 +9,12 @@ A report moves ``pending`` → ``draft`` → ``submitted`` → ``accepted``, or 
 ``submitted`` to ``returned`` and, once resubmitted, ``submitted`` again. Every submission
 is kept as a frozen :class:`ReportVersion`; an accepted report is never edited.
 
+A task's progress may carry one attachment (PDF, DOCX or XLSX, checked by its content and
+size by :func:`check_attachment`, which the report form also calls to answer early). The
+file is written to storage inside :func:`save_report`; if the save then fails, the file is
+deleted again, and a file the save replaced or removed is deleted once it commits (unless a
+submitted version names it: what was sent stays).
+
 The report's actions take an optional ``at``: the (timezone-aware) moment the action took
 effect, for reports kept elsewhere and imported, and for the demo's history. It defaults to
 now; a backdated action may not precede the report's last submission or decision, and its
@@ -17,11 +23,18 @@ audit entry (written now) records it.
 
 from __future__ import annotations
 
+import logging
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,7 +52,9 @@ from planwatch.reporting.models import (
     ReportVersion,
     TaskProgress,
 )
-from planwatch.reporting.queries import tasks_owed
+from planwatch.reporting.queries import targets_owed, tasks_owed
+
+logger = logging.getLogger(__name__)
 
 
 class ReportLocked(ValueError):
@@ -276,14 +291,96 @@ def change_due_date(
 # ------------------------------------------------------------------ an agency's report
 
 
+#: What an attachment may be, by file name suffix: the kind its content must show.
+ATTACHMENT_TYPES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
+
+
+class AttachmentRefused(ValueError):
+    """An attachment that is not what its name says (by content), not an allowed type, or
+    too large. ``code`` is ``type``, ``size`` or ``content``; ``params`` has ``name`` and
+    ``mb`` or ``kind``, for a translated message."""
+
+    def __init__(self, message: str, *, code: str, params: dict[str, Any]):
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+def max_attachment_bytes() -> int:
+    """The largest attachment a report takes (``PLANWATCH_MAX_ATTACHMENT_MB``)."""
+    return int(getattr(settings, "PLANWATCH_MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
+
+
+def sniff_document(upload: Any) -> str | None:
+    """``pdf``, ``docx`` or ``xlsx`` from the file's content (its first bytes and, for a
+    zip, the names inside), or ``None`` for anything else. The file is rewound."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    try:
+        if head.startswith(b"%PDF-"):
+            return "pdf"
+        if not head.startswith(b"PK\x03\x04"):
+            return None
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return None
+    finally:
+        upload.seek(0)
+
+
+def check_attachment(upload: Any, *, label: str = "") -> str:
+    """The kind (``pdf``, ``docx``, ``xlsx``) of an attachment that may be stored; else
+    :class:`AttachmentRefused` saying why (``label``, e.g. ``task K001``, starts the
+    message). The name's suffix must be allowed, the size within the limit and the content
+    of the kind the suffix says."""
+    name = Path(getattr(upload, "name", None) or "").name
+    suffix = Path(name).suffix.lower()
+    prefix = f"{label}: " if label else ""
+    wanted = ATTACHMENT_TYPES.get(suffix)
+    if wanted is None:
+        raise AttachmentRefused(
+            f"{prefix}attach a PDF, Word (.docx) or Excel (.xlsx) file, not “{name}”",
+            code="type",
+            params={"name": name},
+        )
+    limit = max_attachment_bytes()
+    if (getattr(upload, "size", None) or 0) > limit:
+        mb = limit // (1024 * 1024)
+        raise AttachmentRefused(
+            f"{prefix}“{name}” is larger than {mb} MB", code="size", params={"name": name, "mb": mb}
+        )
+    if sniff_document(upload) != wanted:
+        kind = suffix.lstrip(".").upper()
+        raise AttachmentRefused(
+            f"{prefix}“{name}” is not really a {kind} file; its content says otherwise",
+            code="content",
+            params={"name": name, "kind": kind},
+        )
+    return wanted
+
+
 @dataclass
 class ProgressInput:
+    """What an agency says about one task. ``attachment``: a new file, which replaces the
+    one the task has; ``remove_attachment``: drop the one it has (without a new file). With
+    neither, a file attached before stays."""
+
     task: Task
     status: str
     percent: int
     done: str = ""
     difficulties: str = ""
     proposals: str = ""
+    attachment: UploadedFile | None = None
+    remove_attachment: bool = False
 
 
 @dataclass
@@ -338,7 +435,20 @@ def _decimal(value: Any, label: str) -> Decimal:
     return number
 
 
-def _check_progress(report: Report, rows: list[ProgressInput]) -> list[TaskProgress]:
+PROGRESS_FIELDS = ("status", "percent", "done", "difficulties", "proposals")
+
+
+@dataclass
+class _ProgressRow:
+    """A checked :class:`ProgressInput`: the values to store and what to do with the file."""
+
+    task: Task
+    values: dict[str, Any]
+    attachment: UploadedFile | None
+    remove_attachment: bool
+
+
+def _check_progress(report: Report, rows: list[ProgressInput]) -> list[_ProgressRow]:
     plan = report.period.plan
     owed = set(tasks_owed(report.agency, plan).values_list("pk", flat=True))
     seen: set[int] = set()
@@ -359,15 +469,20 @@ def _check_progress(report: Report, rows: list[ProgressInput]) -> list[TaskProgr
         percent = 100 if row.status == ProgressStatus.DONE else row.percent
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
             raise ValueError(f"task {task.code}: percent must be a whole number from 0 to 100")
+        if row.attachment is not None:
+            check_attachment(row.attachment, label=f"task {task.code}")
         result.append(
-            TaskProgress(
-                report=report,
+            _ProgressRow(
                 task=task,
-                status=row.status,
-                percent=percent,
-                done=(row.done or "").strip(),
-                difficulties=(row.difficulties or "").strip(),
-                proposals=(row.proposals or "").strip(),
+                values={
+                    "status": row.status,
+                    "percent": percent,
+                    "done": (row.done or "").strip(),
+                    "difficulties": (row.difficulties or "").strip(),
+                    "proposals": (row.proposals or "").strip(),
+                },
+                attachment=row.attachment,
+                remove_attachment=bool(row.remove_attachment),
             )
         )
     return result
@@ -375,11 +490,14 @@ def _check_progress(report: Report, rows: list[ProgressInput]) -> list[TaskProgr
 
 def _check_figures(report: Report, rows: list[FigureInput], actor: Any) -> list[Figure]:
     plan = report.period.plan
+    owed = set(targets_owed(report.agency, plan).values_list("pk", flat=True))
     result = []
     for row in rows:
         target = row.target
         if target.plan_id != plan.pk:
             raise ValueError(f"target {target.code} belongs to another plan")
+        if target.pk not in owed:
+            raise ValueError(f"target {target.code} is not owed by {report.agency} in {plan}")
         result.append(
             _figure(
                 target,
@@ -431,7 +549,6 @@ def _figure(
     )
 
 
-@transaction.atomic
 def save_report(
     report: Report,
     *,
@@ -440,27 +557,58 @@ def save_report(
     figures: list[FigureInput],
     actor: Any = None,
     at: datetime | None = None,
+    submit: bool = False,
 ) -> Report:
-    """Store what an agency wrote: the narrative, its tasks' progress, its figures.
+    """Store what an agency wrote: the narrative, its tasks' progress, its figures; with
+    ``submit``, send it too (:func:`submit_report`) in the same transaction.
 
-    Allowed while the report is pending, a draft or returned; the rows given replace the
-    report's progress and figures wholesale. A pending report becomes a draft; a returned
-    one stays returned until it is submitted again.
+    Allowed while the report is pending, a draft or returned. The progress given is the
+    report's progress: a task's row is updated in place (its attachment stays unless a new
+    file replaces it or ``remove_attachment``), a task not given loses its row; the figures
+    given replace the report's figures. Only the tasks and targets the agency owes may be
+    reported (:func:`~planwatch.reporting.queries.tasks_owed`, ``targets_owed``). A pending
+    report becomes a draft; a returned one stays returned until it is submitted again.
+
+    All of it or nothing: a file written to storage for a save that fails is deleted again
+    (a caller that wraps this in a larger transaction should pass ``submit`` rather than
+    call :func:`submit_report` after it, so that a failure there deletes the file too).
+    Files replaced, removed or left by a dropped row are deleted once the save commits,
+    unless a submitted version names them.
 
     ``at`` (aware) is when the save took effect, for a report kept elsewhere or the demo's
     history: the report's ``updated_at`` and its figures' ``entered_at`` take it, and the
     audit entry (written now) notes it. It may not precede the report's last submission or
     decision.
     """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _save(report, narrative, progress, figures, actor, at, stored)
+            if submit:
+                submit_report(report, actor=actor, at=at)
+    except BaseException:
+        _delete_files(stored)  # the files of a save that did not happen
+        raise
+    return report
+
+
+def _save(
+    report: Report,
+    narrative: str,
+    progress: list[ProgressInput],
+    figures: list[FigureInput],
+    actor: Any,
+    at: datetime | None,
+    stored: list[str],
+) -> None:
     moment = _moment(at)
     fresh = _locked(report, EDITABLE, "edited")
     _not_before(at, "last submission or decision", fresh.submitted_at, fresh.decided_at)
     before = _state(fresh)
     progress_rows = _check_progress(fresh, progress)
     figure_rows = _check_figures(fresh, figures, actor)
-    fresh.progress.all().delete()
+    unused = _write_progress(fresh, progress_rows, actor, stored)
     fresh.figures.all().delete()
-    TaskProgress.objects.bulk_create(progress_rows)
     Figure.objects.bulk_create(figure_rows)
     if at is not None and figure_rows:  # entered_at is auto_now_add: set it afterwards
         Figure.objects.filter(report=fresh).update(entered_at=moment)
@@ -471,8 +619,87 @@ def save_report(
     _backdate_row(fresh, at)
     after = _state(fresh) | ({"at": moment.isoformat()} if at is not None else {})
     audit.record(actor, "save_report", fresh, before=before, after=after)
+    if unused:
+        sent = _files_sent(fresh)
+        obsolete = [name for name in unused if name not in sent]
+        transaction.on_commit(lambda: _delete_files(obsolete))
     _copy_back(fresh, report)
-    return report
+
+
+def _write_progress(
+    report: Report, rows: list[_ProgressRow], actor: Any, stored: list[str]
+) -> list[str]:
+    """Make the report's progress rows those of ``rows``, in place, keyed by task.
+
+    New files are written to storage (their names added to ``stored`` as they are, for the
+    caller to delete should the save fail). Returns the names of the files no row keeps.
+    """
+    existing = {p.task_id: p for p in report.progress.select_related("task")}
+    created: list[TaskProgress] = []
+    updated: list[TaskProgress] = []
+    unused: list[str] = []
+    for row in rows:
+        progress = existing.pop(row.task.pk, None)
+        if progress is None:
+            progress = TaskProgress(report=report, task=row.task)
+            created.append(progress)
+        else:
+            updated.append(progress)
+        for name, value in row.values.items():
+            setattr(progress, name, value)
+        old = str(progress.attachment.name or "")
+        if row.attachment is not None:
+            filename = f"{report.pk}-{row.task.code}-{Path(row.attachment.name or 'file').name}"
+            progress.attachment.save(filename, row.attachment, save=False)
+            stored.append(str(progress.attachment.name))
+        elif row.remove_attachment:
+            progress.attachment = ""
+        new = str(progress.attachment.name or "")
+        if old and old != new:
+            unused.append(old)
+        if row.attachment is not None:
+            audit.record(
+                actor,
+                "attach_file",
+                report,
+                before={"task": row.task.code, "file": old},
+                after={"task": row.task.code, "file": new, "size": row.attachment.size},
+            )
+        elif old and not new:
+            _audit_removed(actor, report, row.task, old)
+    for dropped in existing.values():  # tasks no longer reported: their rows go
+        if dropped.attachment:
+            unused.append(str(dropped.attachment.name))
+            _audit_removed(actor, report, dropped.task, str(dropped.attachment.name))
+    if existing:
+        TaskProgress.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+    TaskProgress.objects.bulk_update(updated, [*PROGRESS_FIELDS, "attachment"])
+    TaskProgress.objects.bulk_create(created)
+    return unused
+
+
+def _audit_removed(actor: Any, report: Report, task: Task, name: str) -> None:
+    audit.record(actor, "remove_file", report, before={"task": task.code, "file": name})
+
+
+def _files_sent(report: Report) -> set[str]:
+    """The attachments the report's submitted versions name (kept: what was sent)."""
+    names: set[str] = set()
+    for content in report.versions.values_list("content", flat=True):
+        for row in (content or {}).get("progress", []):
+            if row.get("attachment"):
+                names.add(str(row["attachment"]))
+    return names
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    """Delete files from storage; one that cannot be deleted is logged, not raised (this
+    runs while another error is on its way, or after the save has committed)."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the attachment %s", name, exc_info=True)
 
 
 def snapshot(report: Report) -> dict[str, Any]:
@@ -493,6 +720,7 @@ def snapshot(report: Report) -> dict[str, Any]:
                 "done": row.done,
                 "difficulties": row.difficulties,
                 "proposals": row.proposals,
+                "attachment": str(row.attachment.name or ""),
             }
             for row in progress
         ],

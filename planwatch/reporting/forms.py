@@ -8,15 +8,12 @@ typed; the state machine and the rest are for :mod:`planwatch.reporting.actions`
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +21,16 @@ from django.utils.translation import pgettext_lazy
 
 from planwatch.plans.forms import DayField, NumberField
 from planwatch.plans.models import Plan, Target, Task
-from planwatch.reporting.actions import FigureInput, ProgressInput
+from planwatch.reporting.actions import (
+    ATTACHMENT_TYPES,
+    AttachmentRefused,
+    FigureInput,
+    ProgressInput,
+    check_attachment,
+)
 from planwatch.reporting.choices import FigureKind, ProgressStatus
 from planwatch.reporting.models import Figure, Report, TaskProgress
 
-#: What an attachment may be, by file name suffix: the kind its content must show.
-ATTACHMENT_TYPES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
 ATTACHMENT_ACCEPT = ",".join(ATTACHMENT_TYPES)
 REPORTED_KINDS = [
     (FigureKind.ESTIMATE.value, FigureKind.ESTIMATE.label),
@@ -37,35 +38,12 @@ REPORTED_KINDS = [
     (FigureKind.OFFICIAL.value, FigureKind.OFFICIAL.label),
 ]
 TEXT_LIMIT = 20_000
-
-
-def max_attachment_bytes() -> int:
-    return int(getattr(settings, "PLANWATCH_MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
-
-
-def sniff_document(upload: Any) -> str | None:
-    """``pdf``, ``docx`` or ``xlsx`` from the file's content (its first bytes and, for a
-    zip, the names inside), or ``None`` for anything else. The file is rewound."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    try:
-        if head.startswith(b"%PDF-"):
-            return "pdf"
-        if not head.startswith(b"PK\x03\x04"):
-            return None
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        return None
-    finally:
-        upload.seek(0)
+#: The message for each reason :func:`check_attachment` gives.
+ATTACHMENT_ERRORS = {
+    "type": _("Attach a PDF, Word (.docx) or Excel (.xlsx) file, not “%(name)s”."),
+    "size": _("The file is larger than %(mb)s MB."),
+    "content": _("“%(name)s” is not really a %(kind)s file; its content says otherwise."),
+}
 
 
 def _textarea(label: Any, rows: int = 2, **attrs: Any) -> forms.CharField:
@@ -113,36 +91,23 @@ class ProgressForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
         error_messages={"empty": _("The file is empty.")},
     )
+    remove_attachment = forms.BooleanField(label=_("Remove the attached file"), required=False)
 
     def clean_percent(self) -> int:
         value = self.cleaned_data.get("percent")
         return 0 if value is None else int(value)
 
     def clean_attachment(self) -> UploadedFile | None:
+        """Checked here for a message beside the field; ``save_report`` checks it again."""
         upload: UploadedFile | None = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        suffix = Path(upload.name or "").suffix.lower()
-        wanted = ATTACHMENT_TYPES.get(suffix)
-        if wanted is None:
+        try:
+            check_attachment(upload)
+        except AttachmentRefused as exc:
             raise ValidationError(
-                _("Attach a PDF, Word (.docx) or Excel (.xlsx) file, not “%(name)s”."),
-                code="type",
-                params={"name": Path(upload.name or "").name},
-            )
-        limit = max_attachment_bytes()
-        if (upload.size or 0) > limit:
-            raise ValidationError(
-                _("The file is larger than %(mb)s MB."),
-                code="size",
-                params={"mb": limit // (1024 * 1024)},
-            )
-        if sniff_document(upload) != wanted:
-            raise ValidationError(
-                _("“%(name)s” is not really a %(kind)s file; its content says otherwise."),
-                code="content",
-                params={"name": Path(upload.name or "").name, "kind": suffix.lstrip(".").upper()},
-            )
+                ATTACHMENT_ERRORS[exc.code], code=exc.code, params=exc.params
+            ) from None
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -211,8 +176,8 @@ def differs_much(value: Decimal | None, previous: Figure | None) -> bool:
 class ReportEditor:
     """The whole report form: the narrative, one row per task owed, one per target owed.
 
-    ``progress_inputs()``, ``figure_inputs()`` and ``attachments()`` give what the actions
-    take, once ``is_valid()``.
+    ``progress_inputs()`` (with each task's new attachment or its removal) and
+    ``figure_inputs()`` give what the actions take, once ``is_valid()``.
     """
 
     def __init__(
@@ -290,6 +255,8 @@ class ReportEditor:
                     done=data.get("done", ""),
                     difficulties=data.get("difficulties", ""),
                     proposals=data.get("proposals", ""),
+                    attachment=data.get("attachment"),
+                    remove_attachment=bool(data.get("remove_attachment")),
                 )
             )
         return rows
@@ -313,13 +280,6 @@ class ReportEditor:
                 )
             )
         return rows
-
-    def attachments(self) -> dict[int, UploadedFile]:
-        return {
-            row.task.pk: row.form.cleaned_data["attachment"]
-            for row in self.tasks
-            if row.form.cleaned_data.get("attachment")
-        }
 
 
 # ------------------------------------------------------------------ the consolidator

@@ -138,7 +138,7 @@ class ReportVersion(models.Model):
     content = models.JSONField(_("content"))
 
     class Meta:
-        ordering = ["report", "number"]
+        ordering = ["report_id", "number"]
         verbose_name = _("report version")
         verbose_name_plural = _("report versions")
         constraints = [
@@ -171,7 +171,8 @@ class TaskProgress(models.Model):
     attachment = models.FileField(_("attachment"), upload_to="attachments/%Y/%m/", blank=True)
 
     class Meta:
-        ordering = ["report", "task__plan", "task__position"]
+        # no ordering through relations: on large tables it costs a join per level
+        ordering = ["report_id", "id"]
         verbose_name = _("task progress")
         verbose_name_plural = _("task progress")
         constraints = [
@@ -253,7 +254,7 @@ class Reminder(models.Model):
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
 
     class Meta:
-        ordering = ["day", "report"]
+        ordering = ["day", "report_id"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [

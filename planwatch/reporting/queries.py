@@ -1,28 +1,31 @@
 """Reads of the reporting cycle shared by views, commands and exports.
 
 Who sees which reports (:func:`visible_reports`: every view starts from it), what an agency
-owes (:func:`tasks_owed`, :func:`targets_owed`), the compliance matrix of agencies × periods
-and its JSON, a period's consolidation and the differences between two versions of a
-report. Query counts stay flat whatever the number of agencies and periods.
+owes (:func:`tasks_owed`, :func:`targets_owed`), the year's periods with their reports
+counted by state (:func:`period_summaries`), a target's previous figure
+(:func:`previous_figures`), the compliance matrix of agencies × periods and its JSON, a
+period's consolidation and figures and the differences between two versions of a report.
+Query counts stay flat whatever the number of agencies and periods.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from planwatch.accounts.choices import Role
 from planwatch.core.permissions import has_role
 from planwatch.organisations.models import Agency
+from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan, Target, Task
 from planwatch.plans.queries import agency_tasks
 from planwatch.reporting.calendar import compliance, delay_days
-from planwatch.reporting.choices import Compliance, ReportState
+from planwatch.reporting.choices import Compliance, FigureKind, ReportState
 from planwatch.reporting.models import (
     Figure,
     Report,
@@ -33,6 +36,8 @@ from planwatch.reporting.models import (
 from planwatch.text import fold
 
 SEE_ALL = (Role.LEADERSHIP, Role.CONSOLIDATOR, Role.VIEWER, Role.STATISTICS)
+#: The reports that count as sent: what consolidations and previous figures read.
+CONSOLIDATED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 
 
 # ------------------------------------------------------------------ who owes and who sees
@@ -95,6 +100,104 @@ def previous_report(report: Report) -> Report | None:
         .order_by("-period__end", "-period__due", "-pk")
     )
     return earlier.filter(period__frequency=period.frequency).first() or earlier.first()
+
+
+# ------------------------------------------------------------------ periods and figures
+
+
+@dataclass
+class PeriodSummary:
+    """A period with the reports of it counted by state."""
+
+    period: ReportingPeriod
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def submitted(self) -> int:
+        return self.counts.get(ReportState.SUBMITTED, 0)
+
+    @property
+    def accepted(self) -> int:
+        return self.counts.get(ReportState.ACCEPTED, 0)
+
+    @property
+    def returned(self) -> int:
+        return self.counts.get(ReportState.RETURNED, 0)
+
+    @property
+    def not_sent(self) -> int:
+        return self.counts.get(ReportState.PENDING, 0) + self.counts.get(ReportState.DRAFT, 0)
+
+
+def period_summaries(user: Any, year: int) -> list[tuple[Plan, list[PeriodSummary]]]:
+    """The periods of the active plans whose data window ends in ``year``, by plan, each
+    with the reports ``user`` may see counted by state. Two queries whatever the size."""
+    periods = (
+        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE, end__year=year)
+        .select_related("plan__document")
+        .order_by("plan_id", "due", "end", "pk")
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        visible_reports(user)
+        .filter(period__plan__status=PlanStatus.ACTIVE, period__end__year=year)
+        .order_by()
+        .values_list("period_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    for period_id, state, n in rows:
+        counts[period_id][state] = n
+    plans: dict[int, tuple[Plan, list[PeriodSummary]]] = {}
+    for period in periods:
+        entry = plans.setdefault(period.plan_id, (period.plan, []))
+        entry[1].append(PeriodSummary(period=period, counts=counts.get(period.pk, {})))
+    return list(plans.values())
+
+
+#: How far back the previous figure of a target is looked for.
+PREVIOUS_FIGURE_WINDOW = timedelta(days=800)
+
+
+def previous_figures(report: Report, targets: list[Target]) -> dict[int, Figure]:
+    """The latest earlier figure of each target (keyed by target id): entered directly (the
+    statistics office) or in a submitted or accepted report of the same agency, whose period
+    ends before the report's and at most :data:`PREVIOUS_FIGURE_WINDOW` before. One query."""
+    if not targets:
+        return {}
+    period = report.period
+    figures = (
+        Figure.objects.filter(
+            target__in=[t.pk for t in targets],
+            period_end__lt=period.end,
+            period_end__gte=period.end - PREVIOUS_FIGURE_WINDOW,
+        )
+        .exclude(kind=FigureKind.PLAN)
+        .filter(
+            Q(report__isnull=True)
+            | Q(report__agency_id=report.agency_id, report__state__in=CONSOLIDATED_STATES)
+        )
+        .order_by("target_id", "-period_end", "-entered_at", "-pk")
+    )
+    latest: dict[int, Figure] = {}
+    for figure in figures:
+        assert figure.target_id is not None
+        latest.setdefault(figure.target_id, figure)
+    return latest
+
+
+def period_figures(user: Any, period: ReportingPeriod) -> list[Figure]:
+    """The figures of the period's submitted and accepted reports ``user`` may see. One
+    query."""
+    reports = visible_reports(user).filter(period=period, state__in=CONSOLIDATED_STATES)
+    return list(
+        Figure.objects.filter(report__in=reports.values("pk"))
+        .select_related("report__agency", "target", "indicator")
+        .order_by("target__position", "report__agency__name", "pk")
+    )
 
 
 # ------------------------------------------------------------------ the compliance matrix
@@ -342,9 +445,6 @@ class Consolidation:
         return [i for i in self.issues if i.kind == "proposals"]
 
 
-CONSOLIDATED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
-
-
 def period_consolidation(
     period: ReportingPeriod,
     *,
@@ -405,9 +505,13 @@ def period_consolidation(
 class Change:
     """One difference between two versions of a report.
 
-    ``part`` is ``narrative``, ``task`` or ``figure``; ``item`` names the task (its code)
-    or the figure (target, kind, period); ``field`` the field that changed, or ``added`` /
-    ``removed`` for a whole row (``before`` / ``after`` then hold the row).
+    ``part`` is ``narrative``, ``task`` or ``figure``; ``field`` the field that changed, or
+    ``added`` / ``removed`` for a whole row (``before`` / ``after`` then hold the row).
+    ``item`` names the row for people and logs: the task's code, or for a figure its target,
+    kind and period in one line (``T01 estimate 2024-12-15–2025-01-14``). A figure's change
+    also says which figure in fields of their own, for pages to present: ``target`` (the
+    target's code, or the indicator's name for a figure without one), ``kind`` (estimate,
+    preliminary, official), ``period_start`` and ``period_end``.
     """
 
     part: str
@@ -415,10 +519,16 @@ class Change:
     field: str
     before: Any
     after: Any
+    target: str | None = None
+    kind: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
 
 
-TASK_FIELDS = ("status", "percent", "done", "difficulties", "proposals")
+TASK_FIELDS = ("status", "percent", "done", "difficulties", "proposals", "attachment")
 FIGURE_FIELDS = ("value", "unit", "note")
+#: Fields an older version may lack: read as empty, not as a change.
+_TEXT_FIELDS = {"done", "difficulties", "proposals", "attachment", "unit", "note"}
 
 
 def _figure_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -430,36 +540,68 @@ def _figure_key(row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _figure_label(row: dict[str, Any]) -> str:
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _task_where(row: dict[str, Any]) -> dict[str, Any]:
+    return {"item": row.get("task") or ""}
+
+
+def _figure_where(row: dict[str, Any]) -> dict[str, Any]:
     name = row.get("target") or row.get("indicator") or ""
-    return f"{name} {row.get('kind')} {row.get('period_start')}–{row.get('period_end')}"
+    start, end = row.get("period_start"), row.get("period_end")
+    return {
+        "item": f"{name} {row.get('kind')} {start}–{end}",
+        "target": name,
+        "kind": row.get("kind"),
+        "period_start": _day(start),
+        "period_end": _day(end),
+    }
+
+
+def _value(row: dict[str, Any], name: str) -> Any:
+    value = row.get(name)
+    return "" if value is None and name in _TEXT_FIELDS else value
 
 
 def _diff_rows(
     part: str,
     old: dict[Any, dict[str, Any]],
     new: dict[Any, dict[str, Any]],
-    label: Any,
+    where: Any,
     fields: tuple[str, ...],
 ) -> list[Change]:
     changes = []
     for key, row in new.items():
         before = old.get(key)
         if before is None:
-            changes.append(Change(part, label(row), "added", None, row))
+            changes.append(Change(part, field="added", before=None, after=row, **where(row)))
             continue
         for name in fields:
-            if before.get(name) != row.get(name):
-                changes.append(Change(part, label(row), name, before.get(name), row.get(name)))
+            if _value(before, name) != _value(row, name):
+                changes.append(
+                    Change(
+                        part,
+                        field=name,
+                        before=_value(before, name),
+                        after=_value(row, name),
+                        **where(row),
+                    )
+                )
     for key, row in old.items():
         if key not in new:
-            changes.append(Change(part, label(row), "removed", row, None))
+            changes.append(Change(part, field="removed", before=row, after=None, **where(row)))
     return changes
 
 
 def version_changes(older: ReportVersion | None, newer: ReportVersion) -> list[Change]:
     """What changed from ``older`` to ``newer`` (everything in ``newer`` when ``older`` is
-    ``None``): the narrative, each task's status, percent and texts, each figure."""
+    ``None``): the narrative, each task's status, percent, texts and attachment, each
+    figure."""
     old = older.content if older is not None else {}
     new = newer.content or {}
     changes: list[Change] = []
@@ -471,14 +613,14 @@ def version_changes(older: ReportVersion | None, newer: ReportVersion) -> list[C
         "task",
         {r.get("task_id") or r.get("task"): r for r in old.get("progress", [])},
         {r.get("task_id") or r.get("task"): r for r in new.get("progress", [])},
-        lambda r: r.get("task") or "",
+        _task_where,
         TASK_FIELDS,
     )
     changes += _diff_rows(
         "figure",
         {_figure_key(r): r for r in old.get("figures", [])},
         {_figure_key(r): r for r in new.get("figures", [])},
-        _figure_label,
+        _figure_where,
         FIGURE_FIELDS,
     )
     return changes

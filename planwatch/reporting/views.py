@@ -7,21 +7,16 @@ report (guessing its id) gets "not found", not a refusal that would confirm it e
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +27,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planwatch.accounts.choices import Role
 from planwatch.accounts.models import User
-from planwatch.core import audit
 from planwatch.core.permissions import MANAGERS, READERS, has_role, require_roles
 from planwatch.core.templatetags.planwatch import vnum
 from planwatch.plans.choices import PlanStatus
@@ -50,7 +44,6 @@ from planwatch.reporting.forms import (
     ReportEditor,
     ReturnForm,
     differs_much,
-    max_attachment_bytes,
 )
 from planwatch.reporting.models import (
     Figure,
@@ -64,12 +57,10 @@ from planwatch.reporting.models import (
 SEE_ALL = tuple(queries.SEE_ALL)
 FIGURE_ROLES = (Role.STATISTICS, Role.CONSOLIDATOR)
 EDITABLE = tuple(actions.EDITABLE)
-DONE_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED)
+DONE_STATES = queries.CONSOLIDATED_STATES
 MAX_OPEN, MAX_DONE = 200, 50
 RECENT_FIGURES = 30
 NOTIFICATIONS_PER_PAGE = 50
-#: How far back the previous figure of a target is looked for.
-PREVIOUS_FIGURE_WINDOW = timedelta(days=800)
 
 
 def _visible(request: HttpRequest) -> QuerySet[Report]:
@@ -100,56 +91,6 @@ class Standing:
 
 
 # ------------------------------------------------------------------ my reports / periods
-
-
-@dataclass
-class PeriodSummary:
-    period: ReportingPeriod
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def expected(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def submitted(self) -> int:
-        return self.counts.get(ReportState.SUBMITTED, 0)
-
-    @property
-    def accepted(self) -> int:
-        return self.counts.get(ReportState.ACCEPTED, 0)
-
-    @property
-    def returned(self) -> int:
-        return self.counts.get(ReportState.RETURNED, 0)
-
-    @property
-    def not_sent(self) -> int:
-        return self.counts.get(ReportState.PENDING, 0) + self.counts.get(ReportState.DRAFT, 0)
-
-
-def _period_summaries(request: HttpRequest, year: int) -> list[tuple[Plan, list[PeriodSummary]]]:
-    """The year's periods of active plans with their reports counted by state (2 queries)."""
-    periods = (
-        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE, end__year=year)
-        .select_related("plan__document")
-        .order_by("plan_id", "due", "end", "pk")
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        _visible(request)
-        .filter(period__plan__status=PlanStatus.ACTIVE, period__end__year=year)
-        .order_by()
-        .values_list("period_id", "state")
-        .annotate(n=Count("pk"))
-    )
-    for period_id, state, n in rows:
-        counts[period_id][state] = n
-    plans: dict[int, tuple[Plan, list[PeriodSummary]]] = {}
-    for period in periods:
-        entry = plans.setdefault(period.plan_id, (period.plan, []))
-        entry[1].append(PeriodSummary(period=period, counts=counts.get(period.pk, {})))
-    return list(plans.values())
 
 
 @require_roles(*READERS)
@@ -186,7 +127,7 @@ def index(request: HttpRequest) -> HttpResponse:
             sees_all=True,
             year=year,
             years=sorted(years | {year}),
-            plans=_period_summaries(request, year),
+            plans=queries.period_summaries(request.user, year),
             active_plans=Plan.objects.filter(status=PlanStatus.ACTIVE)
             .select_related("document")
             .order_by("-document__issued_on", "pk"),
@@ -213,6 +154,7 @@ def _field_label(name: str) -> str:
         "done": _("What was done"),
         "difficulties": _("Difficulties and obstacles"),
         "proposals": _("Proposals"),
+        "attachment": _("Attachment"),
         "value": _("Figure"),
         "unit": _("Unit"),
         "note": _("Note"),
@@ -247,6 +189,8 @@ def _value_text(part: str, name: str, value: Any) -> str:
         return f"{value}%"
     if name == "value":
         return _number_text(value)
+    if name == "attachment":
+        return Path(str(value)).name if value else ""
     return str(value)
 
 
@@ -257,19 +201,14 @@ def _choice_label(choices: Any, value: Any) -> str:
         return str(value or "")
 
 
-FIGURE_ITEM = re.compile(
-    r"^(?P<name>.*) (?P<kind>\w+) (?P<start>\d{4}-\d\d-\d\d)–(?P<end>\d{4}-\d\d-\d\d)$"
-)
-
-
-def _figure_item(item: str) -> str:
-    """``T01 estimate 2025-01-15–2025-02-14`` → ``T01 (Ước thực hiện, 15/01/2025–14/02/2025)``."""
-    match = FIGURE_ITEM.match(item)
-    if match is None:
-        return item
-    start, end = (date.fromisoformat(match[k]).strftime("%d/%m/%Y") for k in ("start", "end"))
-    kind = _choice_label(FigureKind, match["kind"])
-    return f"{match['name']} ({kind}, {start}–{end})"
+def _figure_where(change: queries.Change) -> str:
+    """``T01 (Ước thực hiện, 15/01/2025–14/02/2025)``: the target, the kind, the period."""
+    details = [_choice_label(FigureKind, change.kind)] if change.kind else []
+    if change.period_start and change.period_end:
+        start, end = (d.strftime("%d/%m/%Y") for d in (change.period_start, change.period_end))
+        details.append(f"{start}–{end}")
+    name = change.target or ""
+    return f"{name} ({', '.join(details)})" if details else name
 
 
 def _change_rows(changes: list[queries.Change]) -> list[ChangeRow]:
@@ -280,7 +219,7 @@ def _change_rows(changes: list[queries.Change]) -> list[ChangeRow]:
         elif change.part == "task":
             where = _("Task %(code)s") % {"code": change.item}
         else:
-            where = _("Figure %(item)s") % {"item": _figure_item(change.item)}
+            where = _("Figure %(item)s") % {"item": _figure_where(change)}
         rows.append(
             ChangeRow(
                 where=where,
@@ -312,32 +251,6 @@ def _versions(report: Report) -> list[VersionRow]:
     return rows
 
 
-def _previous_figures(report: Report, targets: list[Target]) -> dict[int, Figure]:
-    """The latest earlier figure of each target: entered directly (statistics office) or in
-    a submitted report of the same agency. One query."""
-    if not targets:
-        return {}
-    period = report.period
-    figures = (
-        Figure.objects.filter(
-            target__in=[t.pk for t in targets],
-            period_end__lt=period.end,
-            period_end__gte=period.end - PREVIOUS_FIGURE_WINDOW,
-        )
-        .exclude(kind=FigureKind.PLAN)
-        .filter(
-            Q(report__isnull=True)
-            | Q(report__agency_id=report.agency_id, report__state__in=DONE_STATES)
-        )
-        .order_by("target_id", "-period_end", "-entered_at", "-pk")
-    )
-    latest: dict[int, Figure] = {}
-    for figure in figures:
-        assert figure.target_id is not None
-        latest.setdefault(figure.target_id, figure)
-    return latest
-
-
 def _owed(report: Report) -> tuple[list[Any], list[Target]]:
     plan = report.period.plan
     return (
@@ -346,59 +259,16 @@ def _owed(report: Report) -> tuple[list[Any], list[Target]]:
     )
 
 
-def _store_attachments(
-    report: Report,
-    kept: dict[int, str],
-    uploads: dict[int, UploadedFile],
-    stored: list[str],
-    actor: Any,
-) -> None:
-    """Put back the attachments the rewritten progress rows had, and store new ones.
-
-    ``save_report`` replaces the progress rows wholesale and knows nothing of files; this
-    runs in its transaction, right after it.
-    """
-    rows = {p.task_id: p for p in report.progress.select_related("task")}
-    for task_id, name in kept.items():
-        if task_id in rows and task_id not in uploads:
-            TaskProgress.objects.filter(pk=rows[task_id].pk).update(attachment=name)
-    for task_id, upload in uploads.items():
-        row = rows.get(task_id)
-        if row is None:
-            continue
-        filename = f"{report.pk}-{row.task.code}-{Path(upload.name or 'file').name}"
-        row.attachment.save(filename, upload, save=False)
-        stored.append(str(row.attachment.name))
-        TaskProgress.objects.filter(pk=row.pk).update(attachment=row.attachment.name)
-        audit.record(
-            actor,
-            "attach_file",
-            report,
-            before={"task": row.task.code, "file": kept.get(task_id, "")},
-            after={"task": row.task.code, "file": row.attachment.name, "size": upload.size},
-        )
-
-
 def _write_report(request: HttpRequest, report: Report, editor: ReportEditor, submit: bool) -> None:
-    """Save (and submit) in one transaction: all of it, or nothing."""
-    kept = dict(report.progress.exclude(attachment="").values_list("task_id", "attachment"))
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            actions.save_report(
-                report,
-                narrative=editor.narrative.cleaned_data.get("narrative", ""),
-                progress=editor.progress_inputs(),
-                figures=editor.figure_inputs(),
-                actor=request.user,
-            )
-            _store_attachments(report, kept, editor.attachments(), stored, request.user)
-            if submit:
-                actions.submit_report(report, actor=request.user)
-    except BaseException:
-        for name in stored:  # the files of a write that did not happen
-            default_storage.delete(name)
-        raise
+    """Save (and submit) in one transaction, files included: all of it, or nothing."""
+    actions.save_report(
+        report,
+        narrative=editor.narrative.cleaned_data.get("narrative", ""),
+        progress=editor.progress_inputs(),
+        figures=editor.figure_inputs(),
+        actor=request.user,
+        submit=submit,
+    )
 
 
 def _warn_figures(editor: ReportEditor, previous: dict[int, Figure]) -> list[str]:
@@ -434,7 +304,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         editor = ReportEditor(report, tasks, targets, data=request.POST, files=request.FILES)
         submit = request.POST.get("action") == "submit"
         valid = editor.is_valid()
-        warned = _warn_figures(editor, _previous_figures(report, targets))
+        warned = _warn_figures(editor, queries.previous_figures(report, targets))
         if valid:
             try:
                 _write_report(request, report, editor, submit)
@@ -487,12 +357,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if editor is None:
             tasks, targets = _owed(report)
             editor = ReportEditor(report, tasks, targets)
-            _warn_figures(editor, _previous_figures(report, targets))
+            _warn_figures(editor, queries.previous_figures(report, targets))
         context["editor"] = editor
         previous = queries.previous_report(report)
         context["previous"] = previous
         context["previous_narrative"] = previous.narrative if previous else ""
-        context["max_attachment_mb"] = max_attachment_bytes() // (1024 * 1024)
+        context["max_attachment_mb"] = actions.max_attachment_bytes() // (1024 * 1024)
     else:
         context["progress"] = list(
             report.progress.select_related("task").order_by("task__position", "task__pk")
@@ -556,15 +426,6 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ a period
 
 
-def _period_figures(request: HttpRequest, period: ReportingPeriod) -> list[Figure]:
-    reports = _visible(request).filter(period=period, state__in=DONE_STATES)
-    return list(
-        Figure.objects.filter(report__in=reports.values("pk"))
-        .select_related("report__agency", "target", "indicator")
-        .order_by("target__position", "report__agency__name", "pk")
-    )
-
-
 def _period_page(
     request: HttpRequest,
     period: ReportingPeriod,
@@ -589,7 +450,7 @@ def _period_page(
                 for s in consolidation.reports
                 if s.report.state in DONE_STATES and s.report.narrative
             ],
-            "figures": _period_figures(request, period),
+            "figures": queries.period_figures(request.user, period),
             "by": by,
             "can_manage": manager,
             "due_form": due_form or DueDateForm(initial={"due": period.due}),
@@ -615,7 +476,7 @@ def period_export(request: HttpRequest, pk: int) -> HttpResponse:
     content = period_workbook(
         period,
         queries.period_consolidation(period, now=timezone.now()),
-        _period_figures(request, period),
+        queries.period_figures(request.user, period),
     )
     response = HttpResponse(
         content,

@@ -12,11 +12,14 @@ from pytest_django import DjangoDbBlocker
 
 from planwatch.demo.setup import load_demo_plans
 from planwatch.organisations.actions import REGISTER_DIR, load_register_file
-from planwatch.organisations.models import Agency
+from planwatch.organisations.models import Agency, AgencyGroup
 from planwatch.plans.models import Plan
 from planwatch.reporting.actions import CalendarResult, generate_calendar
 from planwatch.reporting.models import Report, ReportingPeriod
 from tests.conftest import Personas, make_personas, module_transaction
+
+#: The group every report of the demo plan is owed by (27 departments, 9 districts).
+REPORTING_GROUP = "Các sở, ban, ngành, UBND các huyện, thành phố"
 
 
 @dataclass
@@ -40,6 +43,16 @@ class World:
     def report(self, key: str, agency: Agency | None = None) -> Report:
         return Report.objects.select_related("period__plan", "agency").get(
             period__plan=self.plan, period__key=key, agency=agency or self.health
+        )
+
+    def lead(self, code: str, group: str = REPORTING_GROUP) -> None:
+        """Give a target of the plan a lead group, so that its members owe its figures.
+
+        The demo plan's targets name no lead; a test's set-up, not through the actions (a
+        plan file naming it would be imported again, which is slow).
+        """
+        self.plan.targets.filter(code=code).update(
+            lead_agency=None, lead_group=AgencyGroup.objects.get(name=group)
         )
 
 

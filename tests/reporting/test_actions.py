@@ -3,13 +3,19 @@ figures. Every write is atomic and audited."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from planwatch.core import audit
 from planwatch.core.models import AuditEntry
@@ -18,6 +24,7 @@ from planwatch.plans import planfile
 from planwatch.plans.actions import import_plan
 from planwatch.plans.models import Plan, Target, Task
 from planwatch.reporting.actions import (
+    AttachmentRefused,
     CalendarResult,
     FigureInput,
     ProgressInput,
@@ -25,6 +32,7 @@ from planwatch.reporting.actions import (
     accept_report,
     add_ad_hoc_request,
     change_due_date,
+    check_attachment,
     generate_calendar,
     record_figure,
     return_report,
@@ -32,7 +40,13 @@ from planwatch.reporting.actions import (
     submit_report,
 )
 from planwatch.reporting.choices import FigureKind, PeriodKind, ReportState
-from planwatch.reporting.models import Figure, Report, ReportingPeriod, ReportVersion
+from planwatch.reporting.models import (
+    Figure,
+    Report,
+    ReportingPeriod,
+    ReportVersion,
+    TaskProgress,
+)
 from planwatch.reporting.queries import previous_report, report_compliance, version_changes
 from tests.reporting.conftest import World
 
@@ -51,6 +65,12 @@ def log(value: Any) -> dict[str, Any]:
     return value
 
 
+@pytest.fixture(autouse=True)
+def _t01_is_owed(world: World) -> None:
+    """T01 is the figure these tests report: every reporting agency owes it here."""
+    world.lead("T01")
+
+
 def task(world: World, code: str) -> Task:
     return world.plan.tasks.get(code=code)
 
@@ -60,9 +80,14 @@ def target(world: World, code: str) -> Target:
 
 
 def progress(
-    t: Task, status: str = "in_progress", percent: int = 50, **texts: str
+    t: Task,
+    status: str = "in_progress",
+    percent: int = 50,
+    done: str = "",
+    difficulties: str = "",
+    proposals: str = "",
 ) -> ProgressInput:
-    return ProgressInput(task=t, status=status, percent=percent, **texts)
+    return ProgressInput(t, status, percent, done, difficulties, proposals)
 
 
 def figure(t: Target, value: str = "10.5", kind: str = FigureKind.ESTIMATE) -> FigureInput:
@@ -553,6 +578,7 @@ def test_every_submission_is_kept_as_a_version(world: World) -> None:
                 "done": "",
                 "difficulties": "",
                 "proposals": "Bổ sung kinh phí",
+                "attachment": "",
             }
         ],
         "figures": [
@@ -800,3 +826,227 @@ def test_the_admin_shows_the_reporting_rows_read_only(world: World, model: str) 
         editable = model == "reportingperiod"  # only a period's title
         assert (b'name="title"' in page.content) is editable
         assert b'name="due"' not in page.content
+
+
+# ------------------------------------------------------------------ attachments
+
+
+def pdf_file(name: str = "bien-ban.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def zip_file(name: str, folder: str) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(f"{folder}/document.xml", "<document/>")
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def stored_files(media: Path) -> list[str]:
+    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+
+def with_file(world: World, file: Any = None, remove: bool = False, **kw: Any) -> ProgressInput:
+    return ProgressInput(
+        task=task(world, "K001"),
+        status=kw.get("status", "in_progress"),
+        percent=kw.get("percent", 40),
+        attachment=file,
+        remove_attachment=remove,
+    )
+
+
+def test_the_action_stores_an_attachment_and_keeps_it_until_it_is_replaced_or_removed(
+    world: World, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    report = world.report("2025-01")
+    reporter = world.personas.reporter
+
+    def save(row: ProgressInput) -> TaskProgress:
+        with django_capture_on_commit_callbacks(execute=True):
+            save_report(report, narrative="", progress=[row], figures=[], actor=reporter)
+        return report.progress.get()
+
+    first = save(with_file(world, pdf_file()))
+    name = str(first.attachment.name)
+    assert name.startswith("attachments/") and name.endswith("-K001-bien-ban.pdf")
+    assert default_storage.exists(name)
+    attach = AuditEntry.objects.get(action="attach_file")
+    assert attach.actor == reporter
+    assert log(attach.after) == {"task": "K001", "file": name, "size": pdf_file().size}
+
+    # saved again without a file: the same row, updated in place, keeps its file
+    again = save(with_file(world, percent=70))
+    assert (again.pk, again.percent, str(again.attachment.name)) == (first.pk, 70, name)
+    assert default_storage.exists(name)
+
+    # a new file replaces it; the old one is deleted once the save commits
+    replaced = save(with_file(world, zip_file("ke-hoach.docx", "word")))
+    new_name = str(replaced.attachment.name)
+    assert replaced.pk == first.pk and new_name.endswith("-K001-ke-hoach.docx")
+    assert default_storage.exists(new_name) and not default_storage.exists(name)
+    last = AuditEntry.objects.filter(action="attach_file").order_by("pk").last()
+    assert last is not None and log(last.before)["file"] == name
+
+    # removed on request
+    removed = save(with_file(world, remove=True))
+    assert removed.pk == first.pk and not removed.attachment
+    assert not default_storage.exists(new_name)
+    assert stored_files(media) == []
+    entry = AuditEntry.objects.get(action="remove_file")
+    assert log(entry.before) == {"task": "K001", "file": new_name} and entry.after is None
+
+
+def test_a_task_no_longer_reported_loses_its_row_and_its_file(
+    world: World, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    report = world.report("2025-01")
+    k002 = progress(task(world, "K002"))
+    save_report(report, narrative="", progress=[with_file(world, pdf_file()), k002], figures=[])
+    kept = report.progress.get(task__code="K002")
+    name = str(report.progress.get(task__code="K001").attachment.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(report, narrative="", progress=[k002], figures=[])
+    assert list(report.progress.values_list("pk", flat=True)) == [kept.pk]  # in place
+    assert not default_storage.exists(name)
+
+
+def test_a_file_a_submitted_version_names_is_kept_when_it_is_replaced(
+    world: World, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    report = world.report("2025-01")
+    save_report(report, narrative="", progress=[with_file(world, pdf_file())], figures=[])
+    sent = str(report.progress.get().attachment.name)
+    version = submit_report(report)
+    assert version.content["progress"][0]["attachment"] == sent  # the name, not the file
+    return_report(report, comment="Thiếu biên bản có chữ ký")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(
+            report, narrative="", progress=[with_file(world, pdf_file("moi.pdf"))], figures=[]
+        )
+    new = str(report.progress.get().attachment.name)
+    assert new != sent and default_storage.exists(new)
+    assert default_storage.exists(sent)  # version 1 sent it: it stays
+    v2 = submit_report(report)
+    changes = {(c.item, c.field): (c.before, c.after) for c in version_changes(version, v2)}
+    assert changes == {("K001", "attachment"): (sent, new)}
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "message"),
+    [
+        (lambda: SimpleUploadedFile("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "content",
+         "“anh.pdf” is not really a PDF file"),
+        (lambda: zip_file("so-lieu.xlsx", "word"), "content", "not really a XLSX file"),
+        (lambda: SimpleUploadedFile("chay.exe", b"%PDF-1.4"), "type", "not “chay.exe”"),
+        (lambda: pdf_file("lon.pdf"), "size", "“lon.pdf” is larger than 1 MB"),
+    ],
+)  # fmt: skip
+def test_an_attachment_is_checked_by_the_action_and_nothing_is_written(
+    world: World, media: Path, settings: Any, make: Any, code: str, message: str
+) -> None:
+    settings.PLANWATCH_MAX_ATTACHMENT_MB = 1
+    upload = make()
+    if code == "size":
+        upload = SimpleUploadedFile("lon.pdf", upload.read() + b"0" * (1024 * 1024))
+    report = world.report("2025-01")
+    fill(world, report, narrative="Bản đầu")
+    audits = AuditEntry.objects.count()
+    with pytest.raises(AttachmentRefused, match=re.escape(message)) as refused:
+        save_report(report, narrative="Bản hai", progress=[with_file(world, upload)], figures=[])
+    assert str(refused.value).startswith("task K001: ")
+    assert refused.value.code == code
+    assert isinstance(refused.value, ValueError)
+    report.refresh_from_db()
+    assert report.narrative == "Bản đầu" and not report.progress.get().attachment
+    assert AuditEntry.objects.count() == audits
+    assert stored_files(media) == []
+
+
+def test_check_attachment_names_the_kind_by_content(settings: Any) -> None:
+    settings.PLANWATCH_MAX_ATTACHMENT_MB = 1
+    assert check_attachment(pdf_file("a.PDF")) == "pdf"
+    assert check_attachment(zip_file("a.docx", "word")) == "docx"
+    assert check_attachment(zip_file("a.xlsx", "xl")) == "xlsx"
+    with pytest.raises(AttachmentRefused) as refused:
+        check_attachment(SimpleUploadedFile("a.docx", b"PK\x03\x04 not a zip"))
+    assert (refused.value.code, refused.value.params) == (
+        "content",
+        {"name": "a.docx", "kind": "DOCX"},
+    )
+
+
+def test_a_save_that_fails_deletes_the_file_it_wrote(
+    world: World, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = world.report("2025-01")
+    record = audit.record
+
+    def fail_on(action: str) -> Any:
+        def recording(actor: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+            if name == action:
+                assert stored_files(media), "the file was written before the failure"
+                raise RuntimeError("disk full")
+            return record(actor, name, *args, **kwargs)
+
+        return recording
+
+    for action, submit in (("save_report", False), ("submit_report", True)):
+        monkeypatch.setattr(audit, "record", fail_on(action))
+        with pytest.raises(RuntimeError, match="disk full"):
+            save_report(
+                report,
+                narrative="Tháng 1",
+                progress=[with_file(world, pdf_file())],
+                figures=[],
+                submit=submit,
+            )
+        assert stored_files(media) == [], action
+        report.refresh_from_db()
+        assert (report.state, report.narrative, report.version_count) == ("pending", "", 0)
+        assert not report.progress.exists()
+        assert not AuditEntry.objects.filter(action="attach_file").exists()
+
+
+def test_save_and_submit_in_one_call(world: World, media: Path) -> None:
+    report = world.report("2025-01")
+    save_report(
+        report,
+        narrative="Tháng 1",
+        progress=[with_file(world, pdf_file())],
+        figures=[figure(target(world, "T01"))],
+        submit=True,
+    )
+    assert (report.state, report.version_count) == ("submitted", 1)
+    content = report.versions.get().content
+    assert content["progress"][0]["attachment"] == str(report.progress.get().attachment.name)
+    assert len(content["figures"]) == 1
+
+
+# ------------------------------------------------------------------ figures owed
+
+
+def test_a_figure_for_a_target_the_agency_does_not_owe_is_refused(world: World) -> None:
+    report = world.report("2025-01")
+    fill(world, report, narrative="Bản đầu")
+    with pytest.raises(ValueError, match=r"target T02 is not owed by Sở Y tế in .*01/CTr-UBND"):
+        save_report(
+            report,
+            narrative="Bản hai",
+            progress=[],
+            figures=[figure(target(world, "T01")), figure(target(world, "T02"))],
+        )
+    report.refresh_from_db()
+    assert report.narrative == "Bản đầu"
+    assert list(report.figures.values_list("target__code", flat=True)) == ["T01"]
+    # owed through a group: any member may report it, an agency outside the group may not
+    it = world.report("2025-01", Agency.objects.get(name="Sở Thông tin và Truyền thông"))
+    save_report(it, narrative="", progress=[], figures=[figure(target(world, "T01"))])
+    assert it.figures.count() == 1

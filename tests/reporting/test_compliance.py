@@ -348,6 +348,7 @@ def test_an_agency_owes_the_targets_it_or_its_group_leads(world: World) -> None:
 
 
 def test_a_periods_consolidation_puts_every_agencys_progress_side_by_side(world: World) -> None:
+    world.lead("T01")
     k001, k004 = world.plan.tasks.get(code="K001"), world.plan.tasks.get(code="K004")
     t01 = world.plan.targets.get(code="T01")
     finance = Agency.objects.get(name="Sở Tài chính")
@@ -410,6 +411,7 @@ def test_the_first_version_is_compared_with_nothing(world: World) -> None:
 
 
 def test_a_removed_task_and_a_changed_figure_are_listed(world: World) -> None:
+    world.lead("T01")
     report = world.report("2025-01")
     k001, k002 = (world.plan.tasks.get(code=c) for c in ("K001", "K002"))
     t01 = world.plan.targets.get(code="T01")

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
@@ -33,10 +34,10 @@ from planwatch.core.models import AuditEntry
 from planwatch.organisations.actions import REGISTER_DIR, load_register_file
 from planwatch.organisations.models import Agency
 from planwatch.plans import planfile
-from planwatch.plans.actions import import_plan
+from planwatch.plans.actions import import_plan, set_plan_status
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.models import Plan, Target, Task
-from planwatch.reporting import actions, reminders
+from planwatch.reporting import actions, queries, reminders
 from planwatch.reporting.choices import FigureKind, ProgressStatus, ReportState
 from planwatch.reporting.models import (
     Figure,
@@ -647,6 +648,85 @@ def test_an_attachment_is_kept_across_saves_and_served_only_to_who_may_see_it(
     assert client_for(world.personas.outsider).get(file_url).status_code == 403
 
 
+def test_an_attachment_is_removed_on_request_and_the_form_offers_it_only_when_there_is_one(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    report = world.report()
+    url = f"/reporting/reports/{report.pk}/"
+    reporter = client_for(world.personas.reporter)
+    remove = f"t{world.task('K001').pk}-remove_attachment"
+    assert f'name="{remove}"' not in html(reporter.get(url))
+    data = form_data(world, report, "save", K001__status="in_progress")
+    data[f"t{world.task('K001').pk}-attachment"] = SimpleUploadedFile("bien-ban.pdf", pdf_bytes())
+    assert reporter.post(url, data).status_code == 302
+    row = TaskProgress.objects.get(report=report)
+    name = str(row.attachment.name)
+    page = html(reporter.get(url))
+    assert f'name="{remove}"' in page and "Gỡ tệp đính kèm" in page
+
+    data = form_data(
+        world, report, "save", K001__status="in_progress", **{"K001__remove_attachment": "on"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reporter.post(url, data).status_code == 302
+    row.refresh_from_db()
+    assert not row.attachment and row.status == "in_progress"
+    assert not default_storage.exists(name)
+    assert AuditEntry.objects.filter(action="remove_file").count() == 1
+
+
+def test_a_submission_that_fails_keeps_nothing_not_even_the_file(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("the period is closed")
+
+    monkeypatch.setattr(actions, "submit_report", refuse)
+    report = world.report()
+    data = form_data(world, report, "submit", narrative="Tháng 1", K001__status="in_progress")
+    data[f"t{world.task('K001').pk}-attachment"] = SimpleUploadedFile("bien-ban.pdf", pdf_bytes())
+    response = client_for(world.personas.reporter).post(f"/reporting/reports/{report.pk}/", data)
+    assert response.status_code == 400
+    assert "Chưa lưu gì: the period is closed" in messages_of(response)
+    report.refresh_from_db()
+    assert (report.state, report.narrative) == (ReportState.PENDING, "")
+    assert not TaskProgress.objects.filter(report=report).exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_a_changed_figure_is_named_by_its_target_kind_and_period(world: World) -> None:
+    report = world.report()
+    t01 = world.target("T01")
+
+    def save(value: str, kind: str) -> None:
+        actions.save_report(
+            report,
+            narrative="",
+            progress=[],
+            figures=[
+                actions.FigureInput(
+                    target=t01,
+                    value=Decimal(value),
+                    kind=kind,
+                    period_start=date(2024, 12, 15),
+                    period_end=date(2025, 1, 14),
+                )
+            ],
+        )
+        actions.submit_report(report)
+
+    save("31", FigureKind.ESTIMATE)
+    actions.return_report(report, comment="Sửa số liệu")
+    save("31,5".replace(",", "."), FigureKind.ESTIMATE)
+    page = html(client_for(world.personas.consolidator).get(f"/reporting/reports/{report.pk}/"))
+    assert re.search(
+        r"Số liệu T01 \(Ước thực hiện, 15/12/2024–14/01/2025\)</td><td>Số liệu</td>"
+        r"<td[^>]*>31</td><td[^>]*>31,5</td>",
+        page,
+    )
+
+
 # ------------------------------------------------------------------ figures and warnings
 
 
@@ -870,6 +950,121 @@ def test_the_consolidators_index_lists_periods_with_counts(world: World) -> None
     expected = Report.objects.filter(period=period).count()
     cells = re.findall(r'<td class="num">(?:<span[^>]*>.*?</span>\s*)?(\d+)', row.group(0))
     assert cells[:2] == [str(expected), "1"]
+
+
+def test_period_summaries_count_each_periods_reports_by_state_in_two_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    consolidator, reporter = world.personas.consolidator, world.personas.reporter
+    consolidator.has_role(), reporter.has_role()  # their roles are read once
+    with django_assert_max_num_queries(2):
+        before = queries.period_summaries(consolidator, 2025)
+    _submit(world, HEALTH)
+    _submit(world, TRADE, key="2025-02")
+    actions.return_report(world.report("2025-02", TRADE), comment="Bổ sung")
+    actions.save_report(world.report("2025-03"), narrative="Nháp", progress=[], figures=[])
+    data = copy.deepcopy(PLAN)
+    data["document"]["number"] = "89/KH-UBND"  # type: ignore[index]
+    other = import_plan(planfile.parse(data), status=PlanStatus.ACTIVE).plan
+    actions.generate_calendar(other, year=2025)
+    with django_assert_max_num_queries(2):  # twice the periods, the same cost
+        summaries = queries.period_summaries(consolidator, 2025)
+    assert len(before) == 1 and len(summaries) == 2
+    plan, rows = summaries[[p.pk for p, _ in summaries].index(world.plan.pk)]
+    assert [r.period.key for r in rows] == [f"2025-{m:02d}" for m in range(1, 13)]
+    expected = Report.objects.filter(period=world.period()).count()
+    january, february, march = rows[:3]
+    assert (january.expected, january.submitted, january.not_sent) == (expected, 1, expected - 1)
+    assert (february.returned, february.submitted) == (1, 0)
+    assert march.counts == {ReportState.PENDING: expected - 1, ReportState.DRAFT: 1}
+    # a reporter counts only its own agency's reports
+    mine = dict(queries.period_summaries(reporter, 2025))
+    assert [r.expected for r in mine[plan][:3]] == [1, 1, 1]
+    assert queries.period_summaries(consolidator, 2024) == []
+    set_plan_status(other, PlanStatus.CLOSED)
+    assert [p.pk for p, _ in queries.period_summaries(consolidator, 2025)] == [world.plan.pk]
+
+
+def _figure_in(world: World, report: Report, value: str, end: date, kind: str = "estimate") -> None:
+    actions.save_report(
+        report,
+        narrative="",
+        progress=[],
+        figures=[
+            actions.FigureInput(
+                target=world.target("T01"),
+                value=Decimal(value),
+                kind=kind,
+                period_start=end.replace(day=1),
+                period_end=end,
+            )
+        ],
+    )
+
+
+def test_the_previous_figure_of_each_target_in_one_query(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    t01, t02 = world.target("T01"), world.target("T02")
+    march = world.report("2025-03")
+    march.period  # noqa: B018  (loaded, as the page has it)
+    assert queries.previous_figures(march, []) == {}
+    for value, end in (("25", date(2024, 11, 14)), ("26", date(2022, 6, 14))):
+        actions.record_figure(
+            t01,
+            value=Decimal(value),
+            kind="official",
+            period_start=date(2022, 1, 1),
+            period_end=end,
+        )
+    with django_assert_max_num_queries(1):
+        found = queries.previous_figures(march, [t01, t02])
+    assert {k: str(v.value.normalize()) for k, v in found.items()} == {t01.pk: "25"}
+    january, february = world.report("2025-01"), world.report("2025-02")
+    _figure_in(world, january, "30", date(2025, 1, 14))
+    actions.submit_report(january)
+    _figure_in(world, february, "31", date(2025, 2, 14))  # a draft: not sent, not previous
+    assert queries.previous_figures(march, [t01])[t01.pk].value == 30
+    actions.submit_report(february)
+    assert queries.previous_figures(march, [t01])[t01.pk].value == 31
+    assert queries.previous_figures(february, [t01])[t01.pk].value == 30  # only earlier ones
+    # another agency's report is not this agency's previous figure
+    assert queries.previous_figures(world.report("2025-03", TRADE), [t01])[t01.pk].value == 25
+
+
+def test_the_periods_figures_are_those_sent_and_visible_in_one_query(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    period = world.period()
+    _figure_in(world, world.report(), "30", date(2025, 1, 14))
+    actions.submit_report(world.report())
+    trade = world.report(agency=TRADE)
+    actions.save_report(
+        trade,
+        narrative="",
+        progress=[],
+        figures=[
+            actions.FigureInput(
+                target=world.target("T03"),
+                value=Decimal(9000),
+                kind="estimate",
+                period_start=date(2024, 12, 15),
+                period_end=date(2025, 1, 14),
+            )
+        ],
+    )
+    viewer = world.personas.viewer
+    viewer.has_role()
+    with django_assert_max_num_queries(1):
+        figures = queries.period_figures(viewer, period)
+    assert [(f.target_id, f.report.agency.name) for f in figures if f.report] == [
+        (world.target("T01").pk, HEALTH)
+    ]
+    actions.submit_report(trade)
+    assert len(queries.period_figures(viewer, period)) == 2
+    assert [f.target_id for f in queries.period_figures(world.personas.other_reporter, period)] == [
+        world.target("T03").pk
+    ]
 
 
 def test_the_export_has_four_sheets_with_vietnamese_headers(world: World) -> None:

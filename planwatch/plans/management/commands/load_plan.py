@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from planwatch.extraction import ExtractionError
 from planwatch.plans import planfile
-from planwatch.plans.actions import import_plan
+from planwatch.plans.actions import ImportRefused, import_plan
 from planwatch.plans.choices import PlanStatus
 from planwatch.plans.conflicts import read_plan_document
 
@@ -42,7 +42,10 @@ class Command(BaseCommand):
             ) from None
         except ExtractionError as exc:
             raise CommandError(f"{path.name}: nothing was imported: {exc}") from None
-        result = import_plan(plan_file, source_text=source_text, status=options.get("status"))  # type: ignore[arg-type]
+        try:
+            result = import_plan(plan_file, source_text=source_text, status=options.get("status"))  # type: ignore[arg-type]
+        except ImportRefused as exc:
+            raise CommandError(f"{path.name}: nothing was imported: {exc}") from None
         verb = "created" if result.created else "updated"
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
         self.stdout.write(f"{result.plan}: {verb} (plan id {result.plan.pk}; {counts})")
