@@ -89,6 +89,18 @@ def agency_key(name: str) -> str:
     return _ABBREVIATION_RE.sub(lambda m: AGENCY_ABBREVIATIONS[m.group(1)], fold_words(name))
 
 
+def without_province(key: str, province_key: str) -> str:
+    """An :func:`agency_key` without the province's name: ``cuc thong ke tinh vinh phuc`` and
+    ``cuc thong ke tinh`` both give ``cuc thong ke`` (a trailing "tỉnh" names the same
+    province). ``province_key`` is the province's own :func:`agency_key`, or empty."""
+    short = key
+    if province_key:
+        pattern = rf"\b(tinh )?{re.escape(province_key)}\b"
+        short = " ".join(re.sub(pattern, " ", key).split())
+    short = re.sub(r"(?<=\w) tinh$", "", short)
+    return short or key
+
+
 # ---------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^[+-]?\d+(?:,\d+)?$|^[+-]?\d+\.\d+$")

@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from planwatch.text import AGENCY_ABBREVIATIONS, agency_key, fold_keep_length
+from planwatch.text import AGENCY_ABBREVIATIONS, agency_key, fold_keep_length, without_province
 
 DEFAULT_REGISTER = (
     Path(__file__).resolve().parent.parent / "organisations" / "data" / "vinh_phuc.json"
@@ -96,10 +96,7 @@ class AgencyMatcher:
         return None
 
     def _without_province(self, key: str) -> str:
-        province = agency_key(self.province) if self.province else ""
-        if province:
-            key = " ".join(re.sub(rf"\b(tinh )?{re.escape(province)}\b", " ", key).split())
-        return re.sub(r"(?<=\w) tinh$", "", key)
+        return without_province(key, agency_key(self.province) if self.province else "")
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Every agency or group named in ``text[start:end]``, left to right, longest first."""

@@ -10,7 +10,6 @@ better than the runner-up.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +17,7 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from planwatch.organisations.models import Agency, AgencyAlias, AgencyGroup
-from planwatch.text import agency_key
+from planwatch.text import agency_key, without_province
 
 
 def match_key(name: str) -> str:
@@ -107,13 +106,7 @@ class AgencyIndex:
         self.methods.setdefault(key, method)
 
     def _without_province(self, key: str) -> str:
-        short = key
-        if self.province_words:
-            pattern = rf"\b(tinh )?{re.escape(self.province_words)}\b"
-            short = " ".join(re.sub(pattern, " ", key).split())
-        # "Sở Nội vụ tỉnh" = "Sở Nội vụ": a trailing "tỉnh" names the same province
-        short = re.sub(r"(?<=\w) tinh$", "", short)
-        return short or key
+        return without_province(key, self.province_words)
 
     def resolve(self, name: str) -> Resolution:
         key = match_key(name or "")
